@@ -51,10 +51,14 @@ bench:
 	$(MAKE) LOCK=requirements/bench.lock $(VENV)/.installed-bench.lock
 	$(PY) benchmarks/bench_fit.py
 
-# Regenerate the lock files after editing pyproject.toml (needs `uv` on PATH).
+# Regenerate the lock files after editing pyproject.toml (needs `uv` on PATH). PyTorch is pinned to
+# its CPU build, which pip finds beside the registry; the CUDA wheels that PyPI's Linux build
+# pulls in are left out of the locks (a GPU machine installs its own torch).
+CUDA_ONLY := ^(nvidia-|cuda-|triton==)
+UV_COMPILE := uv pip compile pyproject.toml --python-version 3.11 --python-platform x86_64-manylinux_2_28 --quiet --no-header --no-annotate
 lock:
-	uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements/dev.lock --quiet --no-header
-	uv pip compile pyproject.toml --extra dev --extra bench --python-version 3.11 -o requirements/bench.lock --quiet --no-header
+	$(UV_COMPILE) --extra dev --extra lm | grep -vE '$(CUDA_ONLY)' > requirements/dev.lock
+	$(UV_COMPILE) --extra dev --extra lm --extra bench | grep -vE '$(CUDA_ONLY)' > requirements/bench.lock
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build src/*.egg-info

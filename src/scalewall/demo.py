@@ -15,8 +15,9 @@ Layout of a results folder::
         frontier.csv            L*(C), N*, D*, D*/N* and the next-10x gain on a log grid of C
         runs.csv                the runs, whether each was fitted, fitted values and residuals
 
-Sections are a list (:data:`SECTIONS`); later pillars (collapse, forecast, test-time compute...)
-append their own :class:`Section`, each writing under ``out_dir/<name>/``.
+Sections are a list (:data:`SECTIONS`) of :class:`scalewall.sections.Section`; each pillar
+(collapse, forecasts, test-time compute, own LM runs) defines its own in its package and is
+listed here, writing under ``out_dir/<name>/``.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ import platform
 import sys
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -43,50 +43,12 @@ from scalewall.laws.catalog import make_law
 from scalewall.laws.compare import objective_shifts
 from scalewall.laws.objectives import ObjectiveName
 from scalewall.laws.result import FitResult
-from scalewall.storage import write_atomic, write_json
+from scalewall.sections import Progress, Section, SectionOutput, write_csv
+from scalewall.storage import write_json
 
 Array = NDArray[np.float64]
 
-#: ``progress(step, done, total)``: called as each step of a section advances.
-Progress = Callable[[str, int, int], None]
-
 MANIFEST_SCHEMA_VERSION = 1
-
-
-@dataclass
-class SectionOutput:
-    """What a section reports back to the manifest.
-
-    Attributes
-    ----------
-    files : list of str
-        Paths written, relative to the results folder.
-    sources : list of str
-        Registry names of the public data used (license and citation go into the manifest).
-    commands : dict
-        File name -> the CLI commands that reproduce its numbers.
-    notes : dict
-        File name -> where in the commands' output the numbers are, when it is not obvious.
-    """
-
-    files: list[str] = field(default_factory=list)
-    sources: list[str] = field(default_factory=list)
-    commands: dict[str, list[str]] = field(default_factory=dict)
-    notes: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Section:
-    """One analysis of the demo: ``run(folder, quick, progress)`` writes into ``folder``."""
-
-    name: str
-    title: str
-    run: Callable[[Path, bool, Progress], SectionOutput]
-
-
-# -- storage -------------------------------------------------------------------------------------
-def _csv(path: Path, df: pd.DataFrame) -> None:
-    write_atomic(path, df.to_csv(index=False, float_format="%.10g"))
 
 
 # -- scaling laws --------------------------------------------------------------------------------
@@ -211,7 +173,7 @@ def run_scaling_laws(folder: Path, quick: bool, progress: Progress) -> SectionOu
     }
     for fname, payload in files.items():
         if isinstance(payload, pd.DataFrame):
-            _csv(folder / fname, payload)
+            write_csv(folder / fname, payload)
         else:
             write_json(folder / fname, payload)
     progress(step, 1, 1)

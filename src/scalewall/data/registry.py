@@ -314,6 +314,144 @@ ENTRIES: tuple[DataEntry, ...] = (
         citation="Karpathy 2015, char-rnn (karpathy/char-rnn data/tinyshakespeare)",
         description="Tiny Shakespeare, 1.1 MB of text for character-level LMs",
     ),
+    *(
+        DataEntry(
+            name=f"brown2024-llama3-{size}-math-{kind}",
+            filename=f"brown2024_fig7_digitized_llama3_{size}_instruct_math_{stem}.csv",
+            sha256=sha,
+            repo="austine4/Inference-Compute-Scaling-Laws",
+            commit="7b7fb7310dcf62fd70f724d5fbdf8843e28ba9dd",
+            path=f"llama3{size.upper()}instruct_{src}.csv",
+            license="none stated; points digitised from a figure",
+            citation="Brown et al. 2024, 'Large Language Monkeys' (arXiv 2407.21787), Fig. 7",
+            description=f"Llama-3 {size.upper()} Instruct on MATH: {what} against samples (x, y)",
+        )
+        for size, kind, stem, src, what, sha in (
+            (
+                "8b",
+                "coverage",
+                "coverage",
+                "oracle",
+                "coverage (perfect verifier)",
+                "ce9ae4170575f147e60c006b0eefa5c9c2acedd5a2b0fd04e4df4e87cd23bab3",
+            ),
+            (
+                "8b",
+                "majority",
+                "majority_vote",
+                "maj",
+                "majority-vote accuracy",
+                "29f997edc875734f240951c5afd554c09adf6725352dac4c0a74801f41bc8d9c",
+            ),
+            (
+                "70b",
+                "coverage",
+                "coverage",
+                "oracle",
+                "coverage (perfect verifier)",
+                "82082e324fbf9854f38b576a6b7d84b77568f491141208f600601eba7894735a",
+            ),
+            (
+                "70b",
+                "majority",
+                "majority_vote",
+                "maj",
+                "majority-vote accuracy",
+                "7149476d13e9c06779cbb2e17efe6e86e3f297411dc29ac6cd9d33a076b9d4c4",
+            ),
+        )
+    ),
+    DataEntry(
+        name="collapse-or-thrive-gaussian",
+        filename="collapse_or_thrive/gaussian_fitting_sweep_k3mipjqi_runs_histories.parquet",
+        sha256="bc103f5ae592e07ede31f90c3fdf3bac7a3ccd359fe0e86091c38d9072709625",
+        repo="RylanSchaeffer/KoyejoLab-Collapse-or-Thrive",
+        commit="369132e38c6b4774efbdafead228a0858497e17e",
+        path="notebooks/00_gaussian_fitting/data/sweeps=k3mipjqi_runs_histories.parquet",
+        license="none stated",
+        citation="Kazdan et al. 2024, 'Collapse or Thrive?' (arXiv 2410.16713)",
+        description=(
+            "Per-run histories of the Gaussian-fitting sweep (7,600 duplicate rows: "
+            "de-duplicate on run_id + iteration)"
+        ),
+    ),
+    DataEntry(
+        name="collapse-or-thrive-gaussian-summary",
+        filename="collapse_or_thrive/gaussian_fitting_dim1_summary.csv",
+        sha256="dbd5ae2552cb6bd85649c47316a242f2b84af7bc58910d8561ade74fd43ad496",
+        license="none stated",
+        citation="Kazdan et al. 2024, 'Collapse or Thrive?' (arXiv 2410.16713)",
+        description="1-D Gaussian sweep summarised per setting, n and iteration, with theory",
+    ),
+    *(
+        DataEntry(
+            name=f"dey-donoho-{ds.replace('_', '-')}-{mode}",
+            filename=f"dey_donoho_pi2_6_logistic/{ds}_{mode}.log",
+            sha256=sha,
+            repo="apd1995/model_collapse_universality",
+            commit="15ac1af764a50ecc7febeeb9e11dba19c64b9b97",
+            path=f"logistic_ML_data/{ds}_{mode}.log",
+            license="none stated",
+            citation="Dey & Donoho 2024, 'Universality of the pi^2/6 Pathway' (arXiv 2410.22812)",
+            description=(
+                f"Logistic regression on {ds.replace('_', ' ')}, "
+                f"{'accumulating' if mode == 'augment' else 'replacing'} synthetic data: "
+                "train and test loss per iteration (log)"
+            ),
+        )
+        for ds, mode, sha in (
+            (
+                "breast_cancer",
+                "augment",
+                "9f22fd4a27cd8cf1fb918540119d693be9d797950ca4f3965ff2a239632e917f",
+            ),
+            (
+                "breast_cancer",
+                "discard",
+                "d65535e3b3c84ce7d7fae1f5bfd0c8d98eb9b4fd407966a85dc02be3ec5ab93e",
+            ),
+            (
+                "diabetes",
+                "augment",
+                "70f42230ac1c8e091fc062939ca991a62dfcb1351af1b239e60b1c27e5d33efe",
+            ),
+            (
+                "diabetes",
+                "discard",
+                "f821f437d5274167f3227e945cc7f538992dc8bf82d60ea111da45e11021735a",
+            ),
+            (
+                "heart",
+                "augment",
+                "36b0550e8cfb73452962b2d82240c994c54cfdd868977c5399d03063cd913a6f",
+            ),
+            (
+                "heart",
+                "discard",
+                "ff45f29d5294c75d7c1b90e701eccca897a7aeb9e25a5c119a7092e17e19a65d",
+            ),
+            (
+                "titanic",
+                "augment",
+                "53a644954fcbeed3001c795f36b2c7014a3880b65e1403d343f5c2d96ddb09e7",
+            ),
+            (
+                "titanic",
+                "discard",
+                "73c167dfb0e7bd82db95cae0af8fde52327242cb3465afa8721491046f1c6588",
+            ),
+            (
+                "wisconsin",
+                "augment",
+                "fe7ea4ced42122b0f0c7cbfda1f79d6d2c343dc115f1738063d5feee151c17f3",
+            ),
+            (
+                "wisconsin",
+                "discard",
+                "d8e20eae7c95ab20ff520e78763d9d90b85a42f44ba81596f9aa9fa04ad72b7d",
+            ),
+        )
+    ),
 )
 
 _BY_NAME = {e.name: e for e in ENTRIES}
