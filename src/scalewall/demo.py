@@ -35,16 +35,21 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from scalewall import __version__
+from scalewall.collapse import demo_section as collapse_section
 from scalewall.data.registry import entry
 from scalewall.data.runs import load_runs
-from scalewall.laws import allocation
+from scalewall.downstream import demo_section as downstream_section
+from scalewall.forecast import demo_section as forecast_section
+from scalewall.laws import allocation, repeated_section
 from scalewall.laws.api import exclude_top_loss, fit
 from scalewall.laws.catalog import make_law
 from scalewall.laws.compare import objective_shifts
 from scalewall.laws.objectives import ObjectiveName
 from scalewall.laws.result import FitResult
+from scalewall.lm import demo_section as lm_section
 from scalewall.sections import Progress, Section, SectionOutput, write_csv
 from scalewall.storage import write_json
+from scalewall.tts import demo_section as tts_section
 
 Array = NDArray[np.float64]
 
@@ -207,7 +212,15 @@ def run_scaling_laws(folder: Path, quick: bool, progress: Progress) -> SectionOu
 
 
 #: The demo's analyses, in report order. Other pillars append theirs.
-SECTIONS: list[Section] = [Section("scaling_laws", "Scaling laws", run_scaling_laws)]
+SECTIONS: list[Section] = [
+    Section("scaling_laws", "Scaling laws", run_scaling_laws),
+    repeated_section.SECTION,
+    downstream_section.SECTION,
+    collapse_section.SECTION,
+    tts_section.SECTION,
+    forecast_section.SECTION,
+    lm_section.SECTION,
+]
 
 
 # -- orchestration -------------------------------------------------------------------------------

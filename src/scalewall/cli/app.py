@@ -4,18 +4,33 @@ from __future__ import annotations
 
 import typer
 
-from scalewall.cli import backtest, data, fit, isoflop
+from scalewall.cli import backtest, data, fit, isoflop, tts
+from scalewall.cli import collapse as collapse_cli
 from scalewall.cli import demo as demo_cli
+from scalewall.cli import downstream as downstream_cli
+from scalewall.cli import forecast as forecast_cli
+from scalewall.cli import sweep as sweep_cli
+from scalewall.cli import trends as trends_cli
 
 app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
-    help="Measure the AI 'scaling wall' on real data: scaling laws with intervals, and more.",
+    help=(
+        "Measure the AI 'scaling wall' on real data, with intervals: scaling laws, model "
+        "collapse, forecasts, test-time compute and your own small-LM runs."
+    ),
 )
-app.add_typer(data.app, name="data")
+app.command("demo")(demo_cli.demo)
+app.command("report")(demo_cli.report)
 app.command("fit")(fit.fit)
 app.command("backtest")(backtest.backtest)
 app.command("isoflop")(isoflop.isoflop)
-app.command("demo")(demo_cli.demo)
-app.command("report")(demo_cli.report)
+app.command("downstream")(downstream_cli.downstream)
+app.command("collapse")(collapse_cli.collapse)
+app.command("trends")(trends_cli.trends)
+app.command("forecast")(forecast_cli.forecast)
+app.command("passk")(tts.passk)
+app.add_typer(tts.app, name="tts")
+app.command("sweep")(sweep_cli.sweep)
+app.add_typer(data.app, name="data")

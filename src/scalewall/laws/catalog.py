@@ -39,7 +39,11 @@ def make_law(
     if n is LawName.data_constrained:
         from scalewall.laws.data_constrained import DataConstrained
 
-        return DataConstrained(fixed=fixed, tied=tie)
+        # Exponents and R* pins go to `base`: `--pin alpha=...` gives the authors' second stage.
+        lin = {k: v for k, v in fixed.items() if k in DataConstrained.all_linear}
+        return DataConstrained(
+            fixed=lin, tied=tie, base={k: v for k, v in fixed.items() if k not in lin}
+        )
     from scalewall.laws.broken import BrokenPowerLaw
 
     return BrokenPowerLaw(fixed=fixed, breaks=breaks)

@@ -95,7 +95,8 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(
         6,
         "Hardware cost per FLOP falls about 35% per year.",
-        "Yearly decline of hardware price per FLOP/s, refitted on Epoch AI's hardware prices.",
+        "Yearly change of the realised cost per FLOP of frontier training runs (amortized "
+        "hardware and energy cost over training compute), refitted on Epoch AI's model table.",
         "forecasts",
     ),
     Claim(

@@ -172,7 +172,7 @@ code.cmd { background: #f4f4f6; padding: .1em .35em; border-radius: 3px; word-br
 code.small { font-size: .75em; word-break: break-all; }
 .meta, .muted, .note, .unit, .detail { color: var(--muted); }
 .note { font-size: .9rem; }
-.unit, .detail { font-size: .82rem; line-height: 1.35; margin-top: .2rem; }
+.unit, .detail { font-size: .82rem; line-height: 1.35; margin-top: .2rem; white-space: normal; }
 nav ol { display: flex; flex-wrap: wrap; gap: .2rem 1.2rem; padding: 0; list-style: none; margin: 1rem 0; }
 .banner { background: #fff8e6; border-left: 4px solid var(--part); padding: .6rem 1rem; }
 table { border-collapse: collapse; width: 100%; margin: .8rem 0 1.2rem; font-size: .9rem; }
@@ -266,7 +266,10 @@ def build_report(results_dir: str | Path) -> Path:
     """
     root = Path(results_dir)
     manifest = read_json(root / "manifest.json")
-    built = [PARTS[s["name"]] for s in manifest.get("sections", []) if s["name"] in PARTS]
+    built = sorted(
+        (PARTS[s["name"]] for s in manifest.get("sections", []) if s["name"] in PARTS),
+        key=lambda part: list(SECTION_TITLES).index(part.anchor),
+    )
     figs = make_figures(root, [(part.folder, part.figures) for part in built])
     claims = measure_claims(root, manifest)
     records = claims_records(claims)

@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
-from scalewall.report import scaling_laws
+from scalewall.report import collapse, downstream, forecasts, repeated_data, scaling_laws, tts
+from scalewall.report import lm as lm_part
 from scalewall.report.part import ReportPart
 
 #: Results folder (the manifest's section name) -> its part of the report. Pillars add theirs.
-PARTS: dict[str, ReportPart] = {part.folder: part for part in (scaling_laws.PART,)}
+PARTS: dict[str, ReportPart] = {
+    part.folder: part
+    for part in (
+        scaling_laws.PART,
+        repeated_data.PART,
+        downstream.PART,
+        collapse.PART,
+        tts.PART,
+        forecasts.PART,
+        lm_part.PART,
+    )
+}

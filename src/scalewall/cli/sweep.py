@@ -1,0 +1,124 @@
+"""``scalewall sweep``: train a grid of small LMs and fit the corpus's own laws."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from scalewall.cli.common import emit, out, progress_bar, user_errors
+from scalewall.cli.options import Debug, JsonOut, Quiet
+from scalewall.errors import InputError
+
+RUN = "Execution"
+
+
+def sweep(
+    config: Annotated[
+        Path | None,
+        typer.Argument(help="Sweep file (TOML); see the presets for the keys.", dir_okay=False),
+    ] = None,
+    preset: Annotated[
+        str | None,
+        typer.Option(
+            help="A shipped sweep: scaling-quick, scaling-full, repeat-quick, repeat-full, "
+            "collapse-quick, collapse-full."
+        ),
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Results folder [default: results/sweeps/<name>]."),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Skip finished runs and continue interrupted ones.",
+            rich_help_panel=RUN,
+        ),
+    ] = False,
+    executor: Annotated[
+        str, typer.Option(help="'local' (a process per core) or 'ray'.", rich_help_panel=RUN)
+    ] = "local",
+    address: Annotated[
+        str | None,
+        typer.Option(
+            help="Ray cluster: 'auto' or HOST:PORT (default: start a local Ray).",
+            rich_help_panel=RUN,
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Local processes [default: one per core].", rich_help_panel=RUN),
+    ] = None,
+    json_out: JsonOut = None,
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
+    """Train every run of a sweep (stored by config hash) and fit the corpus's own laws.
+
+    Example: scalewall sweep --preset scaling-quick --resume --json sweep.json
+    """
+    with user_errors(debug):
+        if importlib.util.find_spec("torch") is None:
+            raise InputError("scalewall sweep needs PyTorch: install scalewall[lm]")
+        from scalewall.lm import sweep as sw
+
+        spec = sw.load(config, preset)
+        folder = out_dir or Path("results") / "sweeps" / spec.name
+        with progress_bar(f"{spec.name}: runs", not quiet) as update:
+            payload = sw.run(
+                spec,
+                folder,
+                resume=resume,
+                executor=executor,
+                workers=workers,
+                address=address,
+                progress=update,
+            )
+        emit(payload, json_out, quiet, lambda: render(payload))
+
+
+def render(payload: dict[str, Any]) -> None:
+    from scalewall.cli.fit import render as render_fit
+    from scalewall.laws.result import FitResult, fmt
+
+    out.print(f"{payload['name']}: {payload['n_runs']} runs; table {payload['runs_table']}")
+    if payload.get("fit"):
+        render_fit(FitResult.from_dict(payload["fit"]))
+    rep = payload.get("repeat")
+    if rep:
+        ci = rep["effective_data_multiple_4_epochs_ci"] or [None, None]
+        out.print(
+            f"effective data of 4 epochs: {fmt(rep['effective_data_multiple_4_epochs'])}x "
+            f"[{fmt(ci[0])}, {fmt(ci[1])}] (Muennighoff et al. 2023: "
+            f"{fmt(rep['published_effective_data_multiple_4_epochs'])}x)"
+        )
+    cf = payload.get("concept_frequency")
+    if cf:
+        lo, hi = cf["slope_ci"]
+        out.print(
+            f"concept frequency: {fmt(cf['slope_per_decade'])} [{fmt(lo)}, {fmt(hi)}] nats per "
+            f"10x frequency over {cf['n_types']} token types, R2 {fmt(cf['r2'])}"
+        )
+    if payload.get("summary"):
+        t = Table(title="collapse: last generation", title_justify="left")
+        for c in ("policy", "metric", "generation 0", "last", "interval"):
+            t.add_column(c, justify="right" if c != "policy" else "left")
+        rows = payload["summary"]
+        last = max(r["generation"] for r in rows)
+        first = {(r["policy"], r["metric"]): r for r in rows if r["generation"] == 0}
+        for r in rows:
+            if r["generation"] == last:
+                g0 = first[(r["policy"], r["metric"])]
+                t.add_row(
+                    r["policy"],
+                    r["metric"],
+                    fmt(g0["mean"]),
+                    fmt(r["mean"]),
+                    f"[{fmt(r['lo'])}, {fmt(r['hi'])}]",
+                )
+        out.print(t)

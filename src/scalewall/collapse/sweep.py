@@ -1,0 +1,215 @@
+"""Grids of collapse runs from a TOML file, stored per cell so a killed sweep resumes.
+
+A config file (every key optional, defaults as in :class:`Cell`)::
+
+    models = ["gaussian", "categorical"]
+    policies = ["replace", "accumulate", "keep-real"]
+    n = [10, 100]
+    fractions = [0.1, 0.5]      # real share, for the policies 'fresh' and 'keep-real'
+    generations = 100
+    seeds = 1000
+    seed = 0
+    truncate = 2.0              # optional curation filter: keep |x - mean| <= k sd
+    temperature = 1.0           # sampling bias (models that support it)
+    top_p = 1.0
+    top_k = 0
+    schedule = "constant"       # or linear, power, geometric (with rate)
+    rate = 1.0
+    [options.gaussian]          # constructor options per model
+    d = 3
+
+Each cell's table is written atomically to ``cells/<id>.parquet`` (id = hash of the cell's
+config) as soon as it finishes; a rerun skips the cells already there, so a sweep killed at
+any moment loses at most the cell in progress and ends with the same table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import tomllib
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields
+from itertools import product
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from scalewall.collapse.loop import run
+from scalewall.collapse.models import make_model
+from scalewall.collapse.policies import Policy, SamplingBias, Schedule, Truncate, make_mixer
+from scalewall.collapse.summary import records, summarize
+from scalewall.errors import InputError
+from scalewall.storage import write_atomic, write_json
+
+MIXING = ("fresh", "keep-real")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One collapse run: a model, a policy and its settings."""
+
+    model: str = "gaussian"
+    policy: str = "replace"
+    n: int = 100
+    fraction: float = 0.1
+    generations: int = 100
+    seeds: int = 100
+    seed: int = 0
+    truncate: float = 0.0
+    temperature: float = 1.0
+    top_p: float = 1.0
+    top_k: int = 0
+    schedule: str = "constant"
+    rate: float = 1.0
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        blob = json.dumps(asdict(self), sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    def build_policy(self) -> Policy:
+        if self.n < 2:
+            raise InputError(f"n must be >= 2; got {self.n}")
+        if self.schedule not in ("constant", "linear", "power", "geometric"):
+            raise InputError(
+                f"unknown schedule '{self.schedule}'; valid: constant, linear, power, geometric"
+            )
+        return Policy(
+            mix=make_mixer(self.policy, self.fraction),
+            filters=(Truncate(self.truncate),) if self.truncate > 0 else (),
+            schedule=Schedule(self.schedule, self.rate),  # type: ignore[arg-type]
+            bias=SamplingBias(self.temperature, self.top_p, self.top_k),
+            n=self.n,
+        )
+
+    @property
+    def label(self) -> str:
+        """The policy as the summary names it (with the real share where one applies)."""
+        return self.build_policy().name
+
+    def run(self, progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
+        """The cell's tidy table with model, policy, n and fraction columns in front."""
+        policy = self.build_policy()
+        model = make_model(self.model, **dict(self.options))
+        df = run(model, policy, self.generations, self.seeds, self.seed, progress)
+        df.insert(0, "n", self.n)
+        df.insert(0, "policy", policy.name)
+        df.insert(0, "model", self.model)
+        return df
+
+
+_SCALARS = {
+    f.name: f.type
+    for f in fields(Cell)
+    if f.name not in ("model", "policy", "n", "fraction", "options")
+}
+_TYPES: dict[str, tuple[type, ...]] = {
+    "generations": (int,),
+    "seeds": (int,),
+    "seed": (int,),
+    "top_k": (int,),
+    "truncate": (int, float),
+    "temperature": (int, float),
+    "top_p": (int, float),
+    "rate": (int, float),
+    "schedule": (str,),
+}
+_LISTS: dict[str, tuple[type, ...]] = {
+    "models": (str,),
+    "policies": (str,),
+    "n": (int,),
+    "fractions": (int, float),
+}
+
+
+def _check(key: str, value: Any, types: tuple[type, ...], source: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, types):
+        want = " or ".join(t.__name__ for t in types)
+        raise InputError(f"{source}: key '{key}' must be {want}; got {value!r}")
+
+
+def load_config(path: Path) -> list[Cell]:
+    """The cells of a TOML sweep file; unknown keys or wrong types name the key."""
+    src = str(path)
+    try:
+        cfg = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{src}: no such config file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise InputError(f"{src}: not valid TOML ({e})") from None
+    allowed = set(_TYPES) | set(_LISTS) | {"options"}
+    for key, value in cfg.items():
+        if key not in allowed:
+            raise InputError(f"{src}: unknown key '{key}'; valid: {', '.join(sorted(allowed))}")
+        if key in _TYPES:
+            _check(key, value, _TYPES[key], src)
+        elif key in _LISTS:
+            if not isinstance(value, list) or not value:
+                raise InputError(f"{src}: key '{key}' must be a non-empty list; got {value!r}")
+            for v in value:
+                _check(key, v, _LISTS[key], src)
+    options = cfg.get("options", {})
+    if not isinstance(options, dict) or not all(isinstance(v, dict) for v in options.values()):
+        raise InputError(
+            f"{src}: key 'options' must hold one table per model, e.g. [options.gaussian]"
+        )
+    scal = {k: cfg[k] for k in _TYPES if k in cfg}
+    cells = []
+    for m, p, n in product(
+        cfg.get("models", ["gaussian"]), cfg.get("policies", ["replace"]), cfg.get("n", [100])
+    ):
+        for f in cfg.get("fractions", [0.1]) if p in MIXING else [0.1]:
+            cells.append(Cell(m, p, n, float(f), options=dict(options.get(m, {})), **scal))
+    for c in cells:  # validate names, fractions and n before any work starts
+        c.build_policy()
+    return cells
+
+
+def run_sweep(
+    cells: list[Cell],
+    out_dir: Path,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> pd.DataFrame:
+    """Run the cells not yet stored under ``out_dir/cells`` and return the whole table.
+
+    Writes ``results.parquet`` (all cells, in config order) and ``summary.json`` at the end.
+    """
+    store = out_dir / "cells"
+    store.mkdir(parents=True, exist_ok=True)
+    tables = []
+    for i, cell in enumerate(cells):
+        path = store / f"{cell.id}.parquet"
+        if not path.is_file():
+            step = f"{cell.model} {cell.label} n={cell.n} ({i + 1}/{len(cells)})"
+            df = cell.run(_relay(progress, step))
+            buf = io.BytesIO()
+            df.to_parquet(buf, index=False)
+            write_atomic(path, buf.getvalue())
+        tables.append(pd.read_parquet(path))
+    table = pd.concat(tables, ignore_index=True)
+    buf = io.BytesIO()
+    table.to_parquet(buf, index=False)
+    write_atomic(out_dir / "results.parquet", buf.getvalue())
+    write_json(out_dir / "summary.json", summary_payload(table, cells))
+    return table
+
+
+def _relay(
+    progress: Callable[[str, int, int], None] | None, step: str
+) -> Callable[[int, int], None] | None:
+    """Generation progress of one cell, reported under the cell's step name."""
+    if progress is None:
+        return None
+    return lambda done, total: progress(step, done, total)
+
+
+def summary_payload(table: pd.DataFrame, cells: list[Cell]) -> dict[str, Any]:
+    """The JSON written next to the results: the cells' configs and the summary records."""
+    return {
+        "cells": [{"id": c.id, **asdict(c)} for c in cells],
+        "summary": records(summarize(table)),
+    }

@@ -1,0 +1,281 @@
+"""LM collapse: generations of models, each trained on text sampled from the previous one.
+
+Generation 0 trains on real text (``sequences`` windows of ``context + 1`` tokens from the
+training split). Each later generation trains, from scratch and for the same number of epochs (as Gerstgrasser et
+al. 2024 do, so an accumulating set costs more compute), on
+the set that the collapse engine's :class:`~scalewall.collapse.policies.Policy` builds from the
+real windows and the synthetic samples so far (replace, accumulate, accumulate-subsample,
+keep-real, fresh), with the policy's sampling bias (temperature, top-p). After each generation:
+
+* ``real_ppl``: held-out real perplexity, ``exp`` of the held-out cross-entropy;
+* ``judge_ppl``: mean per-sequence perplexity of the generation's samples under the frozen
+  generation-0 model (Shumailov et al. 2024, Fig. 1b), with its histogram in the history;
+* ``distinct_4``: distinct token 4-grams over all 4-grams of the samples (Li et al. 2016), through
+  :func:`scalewall.collapse.metrics.distinct_n` (4-grams: character bigrams barely vary);
+* ``vocab_survival``: share of the real windows' word types that appear in the samples.
+
+A chain (one policy, one seed) is one job of the run store; it checkpoints after each generation
+(the synthetic pool and the judge), so ``--resume`` continues at the next generation.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from scalewall.collapse.metrics import distinct_n
+from scalewall.collapse.policies import Policy, Pool, Samples, SamplingBias, make_mixer
+from scalewall.errors import InputError
+from scalewall.lm.config import RunConfig
+
+if TYPE_CHECKING:
+    from scalewall.lm.sweep import Sweep
+    from scalewall.runs.store import Run
+
+JOB = "scalewall.lm.collapse:job"
+SETTINGS = ("policies", "generations", "sequences", "temperature", "top_p", "epochs")
+METRICS = ("real_ppl", "judge_ppl", "distinct_4", "vocab_survival")
+#: log10 bin edges of the judge-perplexity histogram (per-sequence perplexity 1 to 1e4).
+JUDGE_BINS = np.linspace(0.0, 4.0, 41)
+
+
+def parse_policy(name: str) -> Policy:
+    """``replace``, ``accumulate``, ``accumulate-subsample``, ``keep-real-F`` or ``fresh-F``."""
+    head, _, frac = name.rpartition("-")
+    try:
+        fraction = float(frac)
+    except ValueError:
+        return Policy(mix=make_mixer(name))
+    return Policy(mix=make_mixer(head, fraction))
+
+
+def check_settings(s: Mapping[str, Any], source: str) -> None:
+    for k in s:
+        if k not in SETTINGS:
+            raise InputError(f"{source}: unknown key '{k}'; allowed keys: {', '.join(SETTINGS)}")
+    for p in s.get("policies", []):
+        parse_policy(str(p))
+    SamplingBias(float(s.get("temperature", 1.0)), float(s.get("top_p", 1.0)))
+    if int(s.get("generations", 5)) < 2 or int(s.get("sequences", 600)) < 2:
+        raise InputError(f"{source}: generations and sequences must be >= 2")
+
+
+def chain_configs(sweep: Sweep) -> list[tuple[str, dict[str, Any]]]:
+    """One job per (policy, seed)."""
+    s = sweep.collapse
+    out = []
+    for policy in s.get("policies", ["replace", "accumulate", "keep-real-0.1"]):
+        for seed in sweep.seeds:
+            cfg = dataclasses.replace(sweep.base, seed=seed)
+            out.append(
+                (
+                    JOB,
+                    {
+                        "run": cfg.to_dict(),
+                        "policy": str(policy),
+                        "generations": int(s.get("generations", 5)),
+                        "sequences": int(s.get("sequences", 600)),
+                        "temperature": float(s.get("temperature", 1.0)),
+                        "top_p": float(s.get("top_p", 1.0)),
+                        "epochs": float(s.get("epochs", 3.0)),
+                    },
+                )
+            )
+    return out
+
+
+def _words(texts: Sequence[str]) -> list[list[str]]:
+    return [t.split() for t in texts]
+
+
+def _pack(state: Mapping[str, Any]) -> bytes:
+    import torch
+
+    buf = io.BytesIO()
+    torch.save(dict(state), buf)
+    return buf.getvalue()
+
+
+def job(config: Mapping[str, Any], run: Run) -> dict[str, Any]:
+    """Executor entry point: one collapse chain into ``run`` (resumes at the next generation)."""
+    import torch
+
+    from scalewall.lm.data import TokenData, eval_windows, prepare
+    from scalewall.lm.sample import sample
+    from scalewall.lm.train import evaluate, load_model, token_losses, train
+
+    cfg = RunConfig(**config["run"])
+    policy = dataclasses.replace(
+        parse_policy(config["policy"]),
+        n=config["sequences"],
+        bias=SamplingBias(config["temperature"], config["top_p"]),
+    )
+    data = prepare(cfg)
+    tok, T, n = data.tokenizer, cfg.context, config["sequences"]
+    rows = data.train[: n * (T + 1)].reshape(-1, T + 1)
+    if len(rows) < n:
+        raise InputError(f"the corpus has {len(rows)} windows of context + 1 tokens; {n} asked")
+    real_words = {w for ws in _words([tok.decode(r) for r in rows]) for w in ws}
+    prompt = int(tok.encode("\n")[0]) if "\n" in tok.decode(list(range(tok.vocab_size))) else 0
+    pool = Pool(real=Samples.of(rows), history=policy.mix.history)
+    history: list[dict[str, Any]] = []
+    start, judge_bytes = 0, None
+    saved = run.checkpoint()
+    if saved is not None:
+        state = torch.load(io.BytesIO(saved), weights_only=False)
+        for s in state["synthetic"]:
+            pool.add(Samples.of(s))
+        start, history, judge_bytes = state["next"], state["history"], state["judge"]
+    windows = eval_windows(data.val, T, cfg.eval_tokens)
+    for g in range(start, config["generations"]):
+        rng = np.random.default_rng([cfg.seed, g])
+        train_rows = policy.training_set(pool, g + 1, rng).valid(0)
+        tokens = round(config["epochs"] * train_rows.size)  # fixed epochs: accumulate trains longer
+        gcfg = dataclasses.replace(cfg, tokens=tokens, seed=cfg.seed + 7919 * g)
+        gdata = TokenData(tok, np.ascontiguousarray(train_rows.ravel()), data.val)
+        model_run = _MemoryRun()
+        train(gcfg, model_run, data=gdata)
+        model = load_model(cfg, model_run.data, "cpu")
+        if judge_bytes is None:
+            judge_bytes = model_run.data
+        judge = load_model(cfg, judge_bytes, "cpu")
+        prompts = np.full((n, 1), prompt, dtype=np.int64)
+        synth = sample(
+            model,
+            prompts,
+            T,
+            temperature=policy.bias.temperature,
+            top_p=policy.bias.top_p,
+            seed=cfg.seed * 100_003 + g,
+        )
+        seq_ppl = np.exp(token_losses(judge, synth, torch.device("cpu")).mean(axis=1))
+        words = _words([tok.decode(r[1:]) for r in synth])
+        seen = {w for ws in words for w in ws}
+        hist, _ = np.histogram(np.log10(seq_ppl), bins=JUDGE_BINS)
+        history.append(
+            {
+                "generation": g,
+                "real_ppl": math.exp(evaluate(model, windows, torch.device("cpu"))),
+                "judge_ppl": float(seq_ppl.mean()),
+                "distinct_4": distinct_n(synth[:, 1:], 4, tok.vocab_size),
+                "vocab_survival": len(seen & real_words) / len(real_words),
+                "train_items": len(train_rows),
+                "judge_hist": hist.tolist(),
+            }
+        )
+        pool.add(Samples.of(synth))
+        kept = [s.valid(0) for s in pool.synthetic]
+        run.save(
+            _pack({"next": g + 1, "history": history, "synthetic": kept, "judge": judge_bytes}),
+            history,
+        )
+    final = {"policy": config["policy"], "seed": cfg.seed, "generations": history}
+    run.finish(final, history)
+    return final
+
+
+@dataclasses.dataclass
+class _MemoryRun:
+    """Keeps a generation's final checkpoint in memory (the chain stores its own state)."""
+
+    data: bytes = b""
+    id: str = "generation"
+
+    def checkpoint(self) -> None:
+        return None
+
+    def save(self, checkpoint: bytes, history: list[dict[str, Any]]) -> None:
+        self.data = checkpoint
+
+    def finish(self, final: Mapping[str, Any], history: list[dict[str, Any]]) -> None:
+        return None
+
+
+def tidy(finals: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """seed x policy x generation x metric, one value per row."""
+    rows = [
+        {
+            "model": "tiny-lm",
+            "policy": f["policy"],
+            "seed": f["seed"],
+            "generation": h["generation"],
+            "metric": m,
+            "value": h[m],
+        }
+        for f in finals
+        for h in f["generations"]
+        for m in METRICS
+    ]
+    return pd.DataFrame(rows)
+
+
+def summarise(df: pd.DataFrame, level: float = 0.95) -> list[dict[str, Any]]:
+    """Across seeds: mean, median and the percentile range (lo, hi) at ``level``."""
+    q = (1 - level) / 2
+    g = df.groupby(["model", "policy", "generation", "metric"], sort=False)["value"]
+    s = g.agg(mean="mean", median="median", n_seeds="count")
+    s["lo"], s["hi"] = g.quantile(q), g.quantile(1 - q)
+    out = s.reset_index()[
+        ["model", "policy", "generation", "metric", "mean", "median", "lo", "hi", "n_seeds"]
+    ]
+    return [{str(k): v for k, v in r.items()} for r in out.to_dict("records")]
+
+
+def analyse(
+    sweep: Sweep,
+    jobs: Sequence[tuple[str, Mapping[str, Any]]],
+    finals: Sequence[Mapping[str, Any]],
+    out: Path,
+) -> dict[str, Any]:
+    """``collapse.csv`` (tidy), ``judge_hist.csv`` and the ``--json`` payload with ``summary``."""
+    from scalewall.sections import write_csv
+    from scalewall.storage import write_json
+
+    df = tidy(finals)
+    write_csv(out / "collapse.csv", df)
+    hist = pd.DataFrame(
+        [
+            {
+                "policy": f["policy"],
+                "seed": f["seed"],
+                "generation": h["generation"],
+                "log10_ppl_lo": JUDGE_BINS[i],
+                "log10_ppl_hi": JUDGE_BINS[i + 1],
+                "count": c,
+            }
+            for f in finals
+            for h in f["generations"]
+            for i, c in enumerate(h["judge_hist"])
+        ]
+    )
+    write_csv(out / "judge_hist.csv", hist)
+    payload = {
+        "schema_version": 1,
+        "name": sweep.name,
+        "kind": sweep.kind,
+        "runs_table": str(out / "collapse.csv"),
+        "n_runs": len(finals),
+        "fit": None,
+        "summary": summarise(df, float(sweep.analysis.get("level", 0.95))),
+    }
+    write_json(out / "sweep.json", payload)
+    return payload
+
+
+__all__ = [
+    "METRICS",
+    "analyse",
+    "chain_configs",
+    "check_settings",
+    "job",
+    "parse_policy",
+    "summarise",
+    "tidy",
+]

@@ -1,0 +1,98 @@
+"""Text corpora for the LM: the registry's ``tinyshakespeare`` by default, or the user's own.
+
+A corpus is named by a registry entry, a text file, a JSONL or Parquet file with a text column,
+or a Hugging Face dataset saved with ``save_to_disk`` (needs the ``datasets`` package). Records of
+a table are joined with a blank line between them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scalewall.errors import InputError, input_error
+
+DEFAULT = "tinyshakespeare"
+TABLE_SUFFIXES = (".jsonl", ".ndjson", ".parquet", ".pq")
+
+
+def _join(values: list[object], source: str, column: str) -> str:
+    texts = [v for v in values if isinstance(v, str)]
+    if len(texts) < len(values):
+        raise input_error(
+            "has non-text values", source=source, column=column, fix="name a column of strings"
+        )
+    return "\n\n".join(texts)
+
+
+def _table_text(path: Path, column: str) -> str:
+    import pandas as pd
+
+    from scalewall.data.runs import read_table
+
+    df: pd.DataFrame = read_table(path)
+    if column not in df.columns:
+        raise input_error(
+            f"has no column '{column}'",
+            source=str(path),
+            fix=f"set 'column' to one of: {', '.join(map(str, df.columns))}",
+        )
+    return _join(df[column].tolist(), str(path), column)
+
+
+def _hf_text(path: Path, column: str) -> str:
+    import importlib
+
+    try:
+        datasets = importlib.import_module("datasets")
+    except ImportError:
+        raise InputError(
+            f"{path} is a Hugging Face dataset folder; reading it needs the 'datasets' package "
+            "(pip install datasets), or export the column to JSONL/Parquet"
+        ) from None
+    ds = datasets.load_from_disk(str(path))
+    if isinstance(ds, datasets.DatasetDict):
+        ds = ds["train"] if "train" in ds else next(iter(ds.values()))
+    if column not in ds.column_names:
+        raise input_error(
+            f"has no column '{column}'",
+            source=str(path),
+            fix=f"set 'column' to one of: {', '.join(ds.column_names)}",
+        )
+    return _join(list(ds[column]), str(path), column)
+
+
+def load_text(corpus: str = DEFAULT, column: str = "text") -> str:
+    """The corpus as one string.
+
+    Parameters
+    ----------
+    corpus : str
+        A registry name (``scalewall data list``), a text file, a ``.jsonl``/``.parquet`` table or
+        a folder written by ``datasets.Dataset.save_to_disk``.
+    column : str, default "text"
+        The text column of a table or dataset.
+    """
+    from scalewall.data import registry
+
+    p = Path(corpus)
+    if not p.exists() and corpus in {e.name for e in registry.ENTRIES}:
+        p = registry.fetch(corpus)
+    if not p.exists():
+        raise input_error(
+            "corpus not found", source=corpus, fix="give a registry name or an existing file"
+        )
+    if p.is_dir():
+        if (p / "dataset_info.json").is_file() or (p / "dataset_dict.json").is_file():
+            return _hf_text(p, column)
+        raise input_error("is a folder but not a saved Hugging Face dataset", source=corpus)
+    if p.suffix.lower() in TABLE_SUFFIXES:
+        return _table_text(p, column)
+    try:
+        return p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise input_error(
+            f"is not UTF-8 text (byte {e.start})", source=corpus, fix="convert it to UTF-8"
+        ) from None
+
+
+__all__ = ["DEFAULT", "load_text"]

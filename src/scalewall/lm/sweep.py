@@ -1,0 +1,329 @@
+"""Sweeps: a TOML file (or a shipped preset) -> runs in the store -> runs table -> analysis.
+
+A sweep file has top-level ``name``, ``kind`` (``scaling``, ``repeat`` or ``collapse``) and
+``seeds``, and the tables ``[base]`` (:class:`~scalewall.lm.config.RunConfig` keys shared by all
+runs), ``[[models]]`` (one table of RunConfig keys per model size), ``[grid]`` (``tokens`` for
+scaling; ``unique_tokens``, ``epochs`` and ``fresh`` for repeat), ``[analysis]`` (``bootstrap``,
+``seed``, ``concept_frequency``) and ``[collapse]`` (see :mod:`scalewall.lm.collapse`). Unknown
+keys fail with one line naming the key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from scalewall.errors import InputError
+from scalewall.lm.config import RunConfig, from_mapping
+
+KINDS = ("scaling", "repeat", "collapse")
+TOP_KEYS = (
+    "name",
+    "kind",
+    "description",
+    "seeds",
+    "base",
+    "models",
+    "grid",
+    "analysis",
+    "collapse",
+)
+GRID_KEYS = {"scaling": ("tokens",), "repeat": ("unique_tokens", "epochs", "fresh"), "collapse": ()}
+ANALYSIS_KEYS = ("bootstrap", "seed", "concept_frequency", "level")
+TRAIN_JOB = "scalewall.lm.train:job"
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A parsed sweep file; :meth:`configs` expands it into run configs."""
+
+    name: str
+    kind: str
+    source: str
+    seeds: tuple[int, ...] = (0,)
+    base: RunConfig = field(default_factory=RunConfig)
+    models: tuple[RunConfig, ...] = ()
+    grid: Mapping[str, Any] = field(default_factory=dict)
+    analysis: Mapping[str, Any] = field(default_factory=dict)
+    collapse: Mapping[str, Any] = field(default_factory=dict)
+
+    def configs(self) -> list[RunConfig]:
+        """Every training run: models x token budgets (x unique budgets) x seeds."""
+        out: list[RunConfig] = []
+        for model in self.models:
+            for seed in self.seeds:
+                m = dataclasses.replace(model, seed=seed)
+                if self.kind == "scaling":
+                    out += [dataclasses.replace(m, tokens=int(t)) for t in self.grid["tokens"]]
+                elif self.kind == "repeat":
+                    for u in self.grid["unique_tokens"]:
+                        for e in self.grid["epochs"]:
+                            d = round(e * u)
+                            out.append(dataclasses.replace(m, tokens=d, unique_tokens=int(u)))
+                            if self.grid.get("fresh", True) and e > 1:
+                                out.append(dataclasses.replace(m, tokens=d, unique_tokens=d))
+                else:
+                    out.append(m)
+        return list(dict.fromkeys(out))
+
+
+def _table(raw: Mapping[str, Any], key: str, src: str) -> dict[str, Any]:
+    v = raw.get(key, {})
+    if not isinstance(v, dict):
+        raise InputError(f"{src}: '{key}' must be a table ([{key}])")
+    return v
+
+
+def _check_keys(d: Mapping[str, Any], allowed: Sequence[str], where: str) -> None:
+    for k in d:
+        if k not in allowed:
+            raise InputError(f"{where}: unknown key '{k}'; allowed keys: {', '.join(allowed)}")
+
+
+def parse(raw: Mapping[str, Any], source: str) -> Sweep:
+    """A :class:`Sweep` from a parsed TOML document, checked key by key."""
+    _check_keys(raw, TOP_KEYS, source)
+    kind = raw.get("kind")
+    if kind not in KINDS:
+        raise InputError(f"{source}: 'kind' must be one of {', '.join(KINDS)}; got {kind!r}")
+    base = from_mapping(_table(raw, "base", source), f"{source} [base]")
+    models_raw = raw.get("models", [{}])
+    if not isinstance(models_raw, list) or not all(isinstance(m, dict) for m in models_raw):
+        raise InputError(f"{source}: 'models' must be an array of tables ([[models]])")
+    models = tuple(
+        from_mapping(m, f"{source} [[models]] {i + 1}", base) for i, m in enumerate(models_raw)
+    )
+    grid = _table(raw, "grid", source)
+    _check_keys(grid, GRID_KEYS[kind], f"{source} [grid]")
+    for k in (
+        ("tokens",)
+        if kind == "scaling"
+        else ("unique_tokens", "epochs")
+        if kind == "repeat"
+        else ()
+    ):
+        vals = grid.get(k)
+        if (
+            not isinstance(vals, list)
+            or not vals
+            or any(isinstance(v, bool) or not isinstance(v, int | float) or v <= 0 for v in vals)
+        ):
+            raise InputError(f"{source} [grid]: '{k}' must be a non-empty list of numbers > 0")
+    analysis = _table(raw, "analysis", source)
+    _check_keys(analysis, ANALYSIS_KEYS, f"{source} [analysis]")
+    collapse = _table(raw, "collapse", source)
+    if kind == "collapse":
+        from scalewall.lm.collapse import check_settings
+
+        check_settings(collapse, f"{source} [collapse]")
+    elif collapse:
+        raise InputError(f"{source}: [collapse] applies to kind = 'collapse' only")
+    seeds = raw.get("seeds", [0])
+    if not isinstance(seeds, list) or not seeds or not all(isinstance(s, int) for s in seeds):
+        raise InputError(f"{source}: 'seeds' must be a non-empty list of integers")
+    return Sweep(
+        name=str(raw.get("name", Path(source).stem)),
+        kind=kind,
+        source=source,
+        seeds=tuple(seeds),
+        base=base,
+        models=models,
+        grid=grid,
+        analysis=analysis,
+        collapse=collapse,
+    )
+
+
+def presets() -> list[str]:
+    """Names of the shipped presets (``src/scalewall/lm/presets/*.toml``)."""
+    folder = resources.files("scalewall.lm") / "presets"
+    return sorted(
+        p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")
+    )
+
+
+def load(path: str | Path | None = None, preset: str | None = None) -> Sweep:
+    """A sweep from a TOML file or a preset name (exactly one of the two)."""
+    if (path is None) == (preset is None):
+        raise InputError("give a sweep file or --preset NAME (one of the two)")
+    if preset is not None:
+        if preset not in presets():
+            raise InputError(f"unknown preset '{preset}'; choose one of: {', '.join(presets())}")
+        text = (resources.files("scalewall.lm") / "presets" / f"{preset}.toml").read_text()
+        source = f"preset {preset}"
+    else:
+        p = Path(str(path))
+        if not p.is_file():
+            raise InputError(f"{p}: sweep file not found")
+        text, source = p.read_text(encoding="utf-8"), str(p)
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise InputError(f"{source}: not valid TOML ({e})") from None
+    return parse(raw, source)
+
+
+def runs_table(configs: Sequence[RunConfig], finals: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """The tidy runs table: one row per run, config columns then measured columns.
+
+    ``N`` is the non-embedding parameter count, ``D`` the tokens trained, ``C`` the exact
+    training FLOPs (``C_method`` says which count), ``loss`` the held-out nats per token,
+    ``unique_tokens`` the distinct training tokens and ``epochs = D / unique_tokens``.
+    """
+    from scalewall.lm.data import prepare
+    from scalewall.runs.store import run_id
+
+    rows = []
+    for cfg, fin in zip(configs, finals, strict=True):
+        unique = cfg.unique_tokens or len(prepare(cfg).train)
+        rows.append(
+            {
+                "run_id": run_id(TRAIN_JOB, cfg.to_dict()),
+                "seed": cfg.seed,
+                "n_layer": cfg.n_layer,
+                "n_head": cfg.n_head,
+                "d_model": cfg.d_model,
+                "context": cfg.context,
+                "tokenizer": cfg.tokenizer,
+                **{k: fin[k] for k in ("N", "N_total", "D", "C", "C_6ND", "loss", "train_loss")},
+                "C_method": "6(N+Vd)D+12LdTD",
+                "unique_tokens": min(unique, fin["D"]),
+                "epochs": fin["D"] / min(unique, fin["D"]),
+                "steps": fin["steps"],
+                "tokens_per_s": fin["tokens_per_s"],
+                "mfu": fin["mfu"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+#: Columns that depend on the machine's speed, not on the config and seed.
+TIMING_COLUMNS = ("tokens_per_s", "mfu")
+SCHEMA_VERSION = 1
+
+
+def jobs(sweep: Sweep) -> list[tuple[str, dict[str, Any]]]:
+    """The sweep's executor jobs: training runs, or one collapse chain per policy and seed."""
+    if sweep.kind == "collapse":
+        from scalewall.lm.collapse import chain_configs
+
+        return chain_configs(sweep)
+    return [(TRAIN_JOB, c.to_dict()) for c in sweep.configs()]
+
+
+def check_data(sweep: Sweep) -> None:
+    """Corpus checks for every distinct data setting, before any run starts (one-line errors)."""
+    from scalewall.lm.data import prepare
+
+    for cfg in dict.fromkeys([*sweep.configs(), sweep.base]):
+        prepare(cfg, sweep.source)
+
+
+def run(
+    sweep: Sweep,
+    out: Path,
+    *,
+    resume: bool = False,
+    executor: str = "local",
+    workers: int | None = None,
+    address: str | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Train every run of ``sweep`` into ``out/runs`` and write the tables and fits under ``out``.
+
+    Without ``resume`` the sweep's runs are retrained from scratch; with it, finished runs are
+    read back and interrupted ones continue from their last checkpoint.
+
+    Returns the ``--json`` payload: ``runs_table`` (path), ``fit`` (``FitResult.to_dict``
+    schema, or None), ``repeat``, ``concept_frequency`` and, for collapse sweeps, ``summary``.
+    """
+    from scalewall.runs.executors import run_jobs
+    from scalewall.runs.store import RunStore
+
+    check_data(sweep)
+    todo = jobs(sweep)
+    store = RunStore(out / "runs")
+    if not resume:
+        for job, cfg in todo:
+            store.clear(store.run(job, cfg))
+    finals = run_jobs(
+        todo, out / "runs", executor=executor, workers=workers, address=address, progress=progress
+    )
+    if sweep.kind == "collapse":
+        from scalewall.lm.collapse import analyse
+
+        return analyse(sweep, todo, finals, out)
+    return _analyse_runs(sweep, [RunConfig(**c) for _, c in todo], finals, out, store)
+
+
+def _analyse_runs(
+    sweep: Sweep,
+    configs: list[RunConfig],
+    finals: list[dict[str, Any]],
+    out: Path,
+    store: Any,
+) -> dict[str, Any]:
+    from scalewall.lm import experiments as ex
+    from scalewall.sections import write_csv
+    from scalewall.storage import write_json
+
+    table = runs_table(configs, finals)
+    write_csv(out / "runs.csv", table)
+    a = sweep.analysis
+    boot, seed, level = (
+        int(a.get("bootstrap", 1000)),
+        int(a.get("seed", 0)),
+        float(a.get("level", 0.95)),
+    )
+    payload: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "name": sweep.name,
+        "kind": sweep.kind,
+        "runs_table": str(out / "runs.csv"),
+        "n_runs": len(table),
+        "fit": None,
+        "repeat": None,
+        "concept_frequency": None,
+    }
+    if sweep.kind == "scaling":
+        res = ex.scaling_fit(table, boot, seed, level)
+        if boot > 0:
+            write_csv(out / "frontier.csv", ex.frontier(res, table))
+        payload["fit"] = res.to_dict()
+    else:
+        res = ex.repeat_fit(table, boot, seed, level)
+        payload["fit"] = res.to_dict()
+        payload["repeat"] = ex.repeat_summary(res)
+    write_json(out / "fit.json", payload["fit"])
+    if a.get("concept_frequency", True):
+        i = int(table["C"].to_numpy().argmax())
+        ckpt = store.run(TRAIN_JOB, configs[i].to_dict()).checkpoint()
+        types = ex.per_type_losses(configs[i], ckpt)
+        write_csv(out / "concept_frequency.csv", types)
+        cf = ex.frequency_slope(types, seed=seed, level=level)
+        payload["concept_frequency"] = {"run_id": table["run_id"].iloc[i], **cf}
+        write_json(out / "concept_frequency.json", payload["concept_frequency"])
+    write_json(out / "sweep.json", payload)
+    return payload
+
+
+__all__ = [
+    "KINDS",
+    "TIMING_COLUMNS",
+    "TRAIN_JOB",
+    "Sweep",
+    "jobs",
+    "load",
+    "parse",
+    "presets",
+    "run",
+    "runs_table",
+]

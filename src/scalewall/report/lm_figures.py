@@ -1,0 +1,72 @@
+"""Figures of the 'Own LM runs' section, drawn from ``lm/`` (runs.csv, frontier.csv, ...)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from scalewall.report.common import read_csv, read_json
+from scalewall.report.figures import OKABE_ITO, REFERENCE, FigureBuilder
+
+
+def loss_vs_compute(folder: Path) -> tuple[Figure, str, str]:
+    """Held-out loss of every run against its compute, one colour per model size, and L*(C)."""
+    runs = read_csv(folder / "runs.csv")
+    fig = Figure(figsize=(6.0, 3.8))
+    ax = fig.add_subplot()
+    for i, (n, g) in enumerate(runs.groupby("N")):
+        g = g.sort_values("C")
+        ax.plot(g["C"], g["loss"], "o-", ms=4, color=OKABE_ITO[i % 7], label=f"N = {n:,}")
+    if (folder / "frontier.csv").is_file():
+        fr = read_csv(folder / "frontier.csv")
+        ax.plot(fr["compute"], fr["loss"], color=REFERENCE, lw=1.2, label="fitted L*(C)")
+        ax.fill_between(fr["compute"], fr["loss_lo"], fr["loss_hi"], color=REFERENCE, alpha=0.15)
+    ax.set_xscale("log")
+    ax.set_xlabel("training compute C (FLOPs)")
+    ax.set_ylabel("held-out loss (nats/token)")
+    ax.legend(ncols=2)
+    fig.tight_layout()
+    return (
+        fig,
+        "Own LM runs: held-out loss against compute",
+        "Each point is one model trained here on Tiny Shakespeare (characters); lines join runs "
+        "of one size N (non-embedding parameters). Grey: the compute-optimal loss of the "
+        "Chinchilla law fitted to these runs, with its 95% bootstrap band.",
+    )
+
+
+def concept_frequency(folder: Path) -> tuple[Figure, str, str]:
+    """Held-out loss per token type against its training frequency, with the fitted line."""
+    types = read_csv(folder / "concept_frequency.csv")
+    cf = read_json(folder / "concept_frequency.json")
+    kept = types[types["held_out_count"] >= cf["min_held_out_count"]]
+    fig = Figure(figsize=(6.0, 3.8))
+    ax = fig.add_subplot()
+    ax.scatter(kept["train_frequency"], kept["mean_loss"], s=12, color=OKABE_ITO[0])
+    x = np.geomspace(kept["train_frequency"].min(), kept["train_frequency"].max(), 50)
+    y0 = kept["mean_loss"].mean() + cf["slope_per_decade"] * (
+        np.log10(x) - np.log10(kept["train_frequency"]).mean()
+    )
+    ax.plot(x, y0, color=OKABE_ITO[1], label=f"slope {cf['slope_per_decade']:.2f} nats/decade")
+    ax.set_xscale("log")
+    ax.set_xlabel("token's frequency in the training data")
+    ax.set_ylabel("held-out loss on the token (nats)")
+    ax.legend()
+    fig.tight_layout()
+    return (
+        fig,
+        "Loss against training frequency",
+        f"Each point is one token type ({cf['n_types']} types seen at least "
+        f"{cf['min_held_out_count']} times in held-out text) of the largest run; the line is the "
+        "least-squares fit in log frequency.",
+    )
+
+
+BUILDERS: dict[str, FigureBuilder] = {
+    "lm_loss_vs_compute": loss_vs_compute,
+    "lm_concept_frequency": concept_frequency,
+}
+
+__all__ = ["BUILDERS"]

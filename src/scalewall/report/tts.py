@@ -1,0 +1,297 @@
+"""The report's 'Test-time compute' part: claims 19-20 and the section, from ``tts/``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from scalewall.report import tts_figures
+from scalewall.report.claims import NOT_SUPPORTED, PARTLY, SUPPORTED, Claim, claim
+from scalewall.report.common import (
+    FigureFile,
+    figure_html,
+    first_command,
+    fmt_cell,
+    fmt_num,
+    read_csv,
+    read_json,
+    table,
+)
+from scalewall.report.part import ReportPart
+from scalewall.tts.compute import Curve
+
+RULE_19 = (
+    "supported when, under both a perfect verifier (coverage) and majority vote, the smaller "
+    "model reaches the larger one's single-sample accuracy at less compute over the whole "
+    "digitisation interval (compute ratio upper end below 1); partly supported when that holds "
+    "for coverage only; not supported when it fails for coverage too."
+)
+#: Samples at which claim 20 reads the curves: the early gain (1 -> 100), the late gain
+#: (100 -> 10,000).
+EARLY, LATE, END = 1.0, 100.0, 10_000.0
+RULE_20 = (
+    "supported when, for both Llama-3 sizes, majority vote gains more than the digitisation "
+    "error from 1 to 100 samples and less than it from 100 to 10,000 samples (gains, then a "
+    "ceiling), while coverage keeps rising past 100 samples; partly supported when only one "
+    "of the two sizes shows it; not supported otherwise."
+)
+
+
+def _curves(folder: Path) -> dict[tuple[str, str], Curve]:
+    cur = read_csv(folder / "llama_curves.csv")
+    return {
+        (str(s), str(r)): Curve.from_points(str(s), str(r), d["k"], d["accuracy"], 1.0)
+        for (s, r), d in cur.groupby(["size", "rule"], sort=False)
+    }
+
+
+def _gains(c: Curve) -> tuple[float, float]:
+    a = c.at([EARLY, LATE, END])
+    return float(a[1] - a[0]), float(a[2] - a[1])
+
+
+def measure_tts(folder: Path, commands: Mapping[str, Sequence[str]]) -> dict[int, Claim]:
+    """Claims 19 and 20 from ``compute_matched.json`` and ``llama_curves.csv``."""
+    cm = read_json(folder / "compute_matched.json")
+    cov, maj = cm["coverage"], cm["majority"]
+    cov_ok = cov["reached"] and (cov["compute_ratio_hi"] or float("inf")) < 1
+    maj_ok = maj["reached"] and (maj["compute_ratio_hi"] or float("inf")) < 1
+    verdict19 = SUPPORTED if cov_ok and maj_ok else PARTLY if cov_ok else NOT_SUPPORTED
+    maj_text = (
+        f"under majority vote at {maj['compute_ratio']:.2f}x"
+        if maj["reached"]
+        else f"under majority vote never: 8B plateaus at {maj['small_max_accuracy']:.3f} below "
+        f"70B's single-sample {maj['target_accuracy']:.3f}"
+    )
+    c19 = replace(
+        claim(19),
+        value=cov["compute_ratio"],
+        lo=cov["compute_ratio_lo"],
+        hi=cov["compute_ratio_hi"],
+        verdict=verdict19,
+        unit="x 70B compute (coverage)",
+        detail=(
+            f"Llama-3 8B Instruct reaches 70B's single-sample MATH accuracy "
+            f"{cov['target_accuracy']:.3f} with {cov['small_samples']:.1f} "
+            f"[{cov['small_samples_lo']:.1f}, {cov['small_samples_hi']:.1f}] samples when a "
+            f"perfect verifier picks the answer, {cov['compute_ratio']:.2f}x the compute; "
+            f"{maj_text}. Interval: the 8B curve shifted by +-{cov['accuracy_error']:.2f} "
+            "(digitisation of Brown et al. 2024 Fig. 7); FLOPs per sample 2N."
+        ),
+        rule=RULE_19,
+        source="tts/compute_matched.json: coverage.compute_ratio, majority.reached",
+        command=first_command(commands, "compute_matched.json"),
+    )
+
+    curves = _curves(folder)
+    err = float(cov["accuracy_error"])
+    shown = []
+    for size in ("8b", "70b"):
+        me, ml = _gains(curves[size, "majority"])
+        _, cl = _gains(curves[size, "coverage"])
+        shown.append((size, me, ml, cl, me > err and ml < err and cl > err))
+    n_ok = sum(s[4] for s in shown)
+    verdict20 = SUPPORTED if n_ok == 2 else PARTLY if n_ok == 1 else NOT_SUPPORTED
+    late8 = shown[0][2]
+    c20 = replace(
+        claim(20),
+        value=100 * late8,
+        lo=100 * (late8 - 2 * err),
+        hi=100 * (late8 + 2 * err),
+        verdict=verdict20,
+        unit="points, maj@100 to maj@10k (8B)",
+        detail="; ".join(
+            f"Llama-3 {s.upper()}: majority vote +{100 * me:.1f} points from 1 to 100 samples, "
+            f"{100 * ml:+.1f} from 100 to 10,000, while coverage gains {100 * cl:+.1f}"
+            for s, me, ml, cl, _ in shown
+        )
+        + f". Interval: +-{100 * 2 * err:.0f} points (two digitised readings of +-"
+        f"{100 * err:.0f}). A verifier with false positives has a ceiling below 1 too "
+        "(verifier.csv).",
+        rule=RULE_20,
+        source="tts/llama_curves.csv (Brown et al. 2024 Fig. 7, digitised)",
+        command=first_command(commands, "llama_curves.csv"),
+    )
+    return {19: c19, 20: c20}
+
+
+def _passk_rows(pk: pd.DataFrame, ks: Sequence[int]) -> tuple[list[str], list[list[str]]]:
+    heads = ["model"] + [f"pass@{k:,}" for k in ks]
+    rows = []
+    for m, d in pk.groupby("model", sort=False):
+        vals = d.set_index("k")[["pass_at_k", "lo", "hi"]].astype(float)
+        rows.append(
+            [escape(str(m))] + [fmt_cell(*vals.to_numpy()[list(vals.index).index(k)]) for k in ks]
+        )
+    return heads, rows
+
+
+def render_tts(folder: Path, figs: Sequence[FigureFile]) -> str:
+    """The 'Test-time compute' section from ``tts/*`` and its figures."""
+    pk = read_csv(folder / "passk.csv")
+    paired = read_csv(folder / "paired.csv")
+    summary: dict[str, Any] = read_json(folder / "coverage_laws.json")
+    cm = read_json(folder / "compute_matched.json")
+    ver = read_csv(folder / "verifier.csv")
+    fig = {f.name: figure_html(f) for f in figs}
+    n_prob = int(pk["n_problems"].iloc[0])
+    intro = (
+        f"<p>Repeated sampling on MATH: 7 Pythia models, {n_prob} problems, 10,000 samples each "
+        "(Brown et al. 2024, via Schaeffer et al. 2025's processed counts). pass@k is the "
+        "unbiased estimator of Chen et al. 2021 over all k-subsets; intervals are 95% percentile "
+        "bootstrap intervals over problems. With 128 problems they are about +-7 points at "
+        "large k, so model comparisons below are paired (same problem draws for both).</p>"
+    )
+    heads, rows = _passk_rows(pk, [1, 100, 10_000])
+    pk_table = table(heads, rows, numeric=[False, True, True, True])
+    p_rows = [
+        [
+            f"{escape(str(r['model_a']))} \u2212 {escape(str(r['model_b']))}",
+            f"{int(r['k']):,}",
+            fmt_cell(float(r["difference"]), float(r["lo"]), float(r["hi"])),
+            f"{float(r['share_positive']):.3f}",
+        ]
+        for r in paired.to_dict(orient="records")
+    ]
+    p_table = table(
+        ["comparison", "k", "difference in pass@k", "bootstrap share > 0"],
+        p_rows,
+        numeric=[False, True, True, True],
+    )
+    law_rows = []
+    bt_rows = []
+    for m, d in summary["models"].items():
+        f, err = d["fits"], d["brown_fit_error"]
+        law_rows.append(
+            [
+                escape(m),
+                fmt_num(f["brown"]["a"])[0],
+                fmt_num(f["brown"]["b"])[0],
+                f"{err['mean']:.4f} \u00b1 {err['sd']:.4f}",
+                fmt_num(f["schaeffer-ls"]["exponent"])[0],
+                fmt_num(f["beta"]["alpha"])[0],
+                fmt_num(f["beta"]["exponent"])[0],
+            ]
+        )
+        for r in d["backtest"]:
+            bt_rows.append(
+                [
+                    escape(m),
+                    escape(r["method"]),
+                    fmt_cell(r["predicted"], r["lo"], r["hi"]),
+                    fmt_num(r["observed"])[0],
+                    f"{100 * r['error']:+.1f}",
+                ]
+            )
+    law_table = table(
+        [
+            "model",
+            "Brown a",
+            "Brown b",
+            "fit error (mean \u00b1 SD)",
+            "LS exponent",
+            "Beta \u03b1",
+            "Beta-curve exponent",
+        ],
+        law_rows,
+        numeric=[False] + [True] * 6,
+    )
+    bt = summary["backtest"]
+    bt_table = table(
+        ["model", "law", f"predicted pass@{bt['target_k']:,}", "observed", "error (points)"],
+        bt_rows,
+        numeric=[False, False, True, True, True],
+    )
+    cov, maj = cm["coverage"], cm["majority"]
+    cmp_text = (
+        f"<p>Llama-3 8B against 70B Instruct on MATH (Brown et al. 2024 Fig. 7, digitised), with "
+        f"{cm['flops']}: with a perfect verifier 8B reaches 70B's single-sample accuracy "
+        f"{cov['target_accuracy']:.3f} at {cov['small_samples']:.1f} samples, "
+        f"{cov['compute_ratio']:.2f}x [{cov['compute_ratio_lo']:.2f}, "
+        f"{cov['compute_ratio_hi']:.2f}] the compute. Under majority vote "
+        + (
+            f"it needs {maj['small_samples']:.1f} samples."
+            if maj["reached"]
+            else f"it never does: it plateaus at {maj['small_max_accuracy']:.3f}."
+        )
+        + "</p>"
+    )
+    b_rows = [
+        [
+            RULE_LABEL_HTML[rule],
+            fmt_num(b["budget_large_samples"])[0],
+            fmt_num(b["large_accuracy"])[0],
+            fmt_num(b["small_samples"])[0],
+            fmt_num(b["small_accuracy"])[0],
+        ]
+        for rule in ("coverage", "majority")
+        for b in cm[rule]["budgets"]
+    ]
+    b_table = table(
+        ["selection", "budget (70B samples)", "70B accuracy", "8B samples", "8B accuracy"],
+        b_rows,
+        numeric=[False, True, True, True, True],
+    )
+    v = ver.pivot_table(index="k", columns="fpr", values="accuracy")
+    ceil = ver.groupby("fpr")["ceiling"].first()
+    v_rows = [
+        [f"{int(k):,}"] + [fmt_num(float(x))[0] for x in row]
+        for k, row in zip(v.index, v.to_numpy(), strict=True)
+    ]
+    v_rows.append(["ceiling (k \u2192 \u221e)"] + [fmt_num(float(x))[0] for x in ceil.to_numpy()])
+    v_table = table(
+        ["k"] + [f"false-positive rate {f:g}" for f in v.columns],
+        v_rows,
+        numeric=[False] + [True] * len(v.columns),
+    )
+    return (
+        intro
+        + "<h3>pass@k with intervals</h3>"
+        + pk_table
+        + fig.get("tts_coverage_vs_k", "")
+        + "<h3>Paired comparisons of adjacent sizes</h3>"
+        + p_table
+        + "<h3>Coverage laws</h3><p>Brown et al.'s exp(a k<sup>b</sup>) by least squares on "
+        "log coverage over k = 1, 2, 4, ..., 8192 (paper, Fig. 5: a = \u22127.59, b = \u22120.18 "
+        "for 70M; \u22123.92, \u22120.35 for 12B); Schaeffer et al.'s least-squares exponent of "
+        "\u2212log pass@k over their 101 k; and their distributional estimator (Beta success "
+        "rates, exponent \u2192 \u03b1).</p>"
+        + law_table
+        + f"<h3>Backtest: fit on {bt['fit_n']} samples per problem, predict "
+        f"k = {bt['target_k']:,}</h3><p>Each law is fitted to {bt['repeats']} random subsamples "
+        f"of {bt['fit_n']} samples per problem (without replacement); the interval is the spread "
+        "over subsamples, the observed value uses all 10,000 samples.</p>"
+        + bt_table
+        + "<h3>Compute-matched comparison</h3>"
+        + cmp_text
+        + b_table
+        + fig.get("tts_compute_matched", "")
+        + fig.get("tts_coverage_vs_majority", "")
+        + "<h3>Imperfect verifier (Pythia-12B)</h3><p>Resampling until a verifier accepts, "
+        "with true-positive rate 1 (Stroebl et al. 2024): any false-positive rate caps accuracy "
+        "below coverage.</p>" + v_table
+    )
+
+
+RULE_LABEL_HTML = {"coverage": "perfect verifier (coverage)", "majority": "majority vote"}
+
+PART = ReportPart(
+    folder="tts",
+    anchor="test-time-compute",
+    render=render_tts,
+    figures=tts_figures.BUILDERS,
+    measure=measure_tts,
+    literature=(
+        "Brown et al. 2024, 'Large Language Monkeys: Scaling Inference Compute with Repeated "
+        "Sampling' (arXiv 2407.21787)",
+        "Schaeffer et al. 2025, 'How Do Large Language Monkeys Get Their Power (Laws)?' "
+        "(arXiv 2502.17578)",
+        "Chen et al. 2021, 'Evaluating Large Language Models Trained on Code' (arXiv 2107.03374)",
+        "Stroebl, Kapoor, Narayanan 2024, 'Inference Scaling fLaws' (arXiv 2411.17501)",
+    ),
+)

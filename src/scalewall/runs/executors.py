@@ -1,0 +1,141 @@
+"""Executors: run a list of jobs into a :class:`~scalewall.runs.store.RunStore`, locally or on Ray.
+
+A job is ``(job, config)``: ``job`` names a function ``"module:function"`` taking
+``(config, run)`` and returning final metrics; ``config`` is a plain mapping. Every executor calls
+:func:`execute`, which pins PyTorch to one thread (one process per core, and the same arithmetic
+everywhere), skips finished runs and resumes interrupted ones, so the local pool, a sequential
+loop and a Ray cluster give identical numbers for the same configs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from scalewall.errors import InputError
+from scalewall.runs.store import RunStore
+
+Job = tuple[str, Mapping[str, Any]]
+Progress = Callable[[int, int], None]
+EXECUTORS = ("local", "ray")
+
+
+def _resolve(job: str) -> Callable[..., dict[str, Any]]:
+    module, _, name = job.partition(":")
+    fn: Callable[..., dict[str, Any]] = getattr(importlib.import_module(module), name)
+    return fn
+
+
+def _one_thread() -> None:
+    """One intra-op thread per worker: no oversubscription, and identical reductions."""
+    try:
+        import torch
+    except ImportError:  # a job that does not use torch
+        return
+    torch.set_num_threads(1)
+
+
+def execute(job: str, config: Mapping[str, Any], root: str) -> dict[str, Any]:
+    """Run one job into the store at ``root`` (or return its stored result when finished)."""
+    _one_thread()
+    run = RunStore(Path(root)).run(job, config)
+    if run.done:
+        return run.final()
+    run.begin(job, config)
+    return _resolve(job)(config, run)
+
+
+def default_workers() -> int:
+    """One worker per core this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def run_jobs(
+    jobs: Sequence[Job],
+    root: Path,
+    *,
+    executor: str = "local",
+    workers: int | None = None,
+    address: str | None = None,
+    progress: Progress | None = None,
+) -> list[dict[str, Any]]:
+    """Final metrics of every job, in the order given.
+
+    Parameters
+    ----------
+    executor : {"local", "ray"}
+        ``local``: a process pool of ``workers`` processes (default one per core; 1 runs in this
+        process). ``ray``: one task per job with ``num_cpus=1`` on the Ray instance already
+        initialised in this process, else ``ray.init(address=address)`` (``"auto"`` joins a
+        running cluster; None starts a local one).
+    """
+    report = progress or (lambda done, total: None)
+    if executor not in EXECUTORS:
+        raise InputError(f"--executor must be one of {', '.join(EXECUTORS)}; got '{executor}'")
+    if executor == "ray":
+        return _run_ray(jobs, root, address, report)
+    n = workers or default_workers()
+    results: list[dict[str, Any] | None] = [None] * len(jobs)
+    report(0, len(jobs))
+    if n <= 1 or len(jobs) <= 1:
+        for i, (job, cfg) in enumerate(jobs):
+            results[i] = execute(job, cfg, str(root))
+            report(i + 1, len(jobs))
+        return [r for r in results if r is not None]
+    # spawn, not fork: the parent may hold tokenizer or OpenMP threads that a fork would copy.
+    with ProcessPoolExecutor(min(n, len(jobs)), mp_context=get_context("spawn")) as pool:
+        pending: dict[Future[dict[str, Any]], int] = {
+            pool.submit(execute, job, dict(cfg), str(root)): i for i, (job, cfg) in enumerate(jobs)
+        }
+        done = 0
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for f in finished:
+                results[pending.pop(f)] = f.result()
+                done += 1
+                report(done, len(jobs))
+    return [r for r in results if r is not None]
+
+
+def _run_ray(
+    jobs: Sequence[Job], root: Path, address: str | None, report: Progress
+) -> list[dict[str, Any]]:
+    """Jobs as Ray tasks; results come back to the driver, which records them in its store.
+
+    Checkpoints and resume across machines need ``root`` on a filesystem every node sees.
+    """
+    try:
+        import ray
+    except ImportError:
+        raise InputError("--executor ray needs Ray: install scalewall[lm]") from None
+    if not ray.is_initialized():
+        ray.init(address=address, include_dashboard=False, log_to_driver=False)
+    task = ray.remote(num_cpus=1)(execute)
+    refs = [task.remote(job, dict(cfg), str(root)) for job, cfg in jobs]
+    index = {ref: i for i, ref in enumerate(refs)}
+    results: list[dict[str, Any] | None] = [None] * len(jobs)
+    pending = list(refs)
+    report(0, len(jobs))
+    while pending:
+        ready, pending = ray.wait(pending, num_returns=1)
+        for ref in ready:
+            results[index[ref]] = ray.get(ref)
+        report(len(jobs) - len(pending), len(jobs))
+    store = RunStore(root)
+    for (job, cfg), res in zip(jobs, results, strict=True):
+        run = store.run(job, cfg)
+        if res is not None and not run.done:  # a remote node wrote to its own disk
+            run.begin(job, cfg)
+            run.finish(res, [])
+    return [r for r in results if r is not None]
+
+
+__all__ = ["EXECUTORS", "Job", "default_workers", "execute", "run_jobs"]

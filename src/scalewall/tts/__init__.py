@@ -1,0 +1,1 @@
+"""Test-time compute: pass@k and friends with intervals, coverage laws, compute-matched models."""

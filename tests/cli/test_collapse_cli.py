@@ -1,0 +1,108 @@
+"""``scalewall collapse``: a run end to end, the JSON schema, and one-line errors (exit 2)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from scalewall.cli.app import app
+
+runner = CliRunner()
+KEYS = ["model", "policy", "generation", "metric", "mean", "median", "lo", "hi", "n_seeds"]
+
+
+def test_gaussian_run_writes_summary_records(tmp_path: Path) -> None:
+    out = tmp_path / "c.json"
+    res = runner.invoke(
+        app,
+        [
+            "collapse",
+            "--policy",
+            "accumulate",
+            "--n",
+            "10",
+            "--generations",
+            "5",
+            "--seeds",
+            "50",
+            "--out",
+            str(tmp_path / "r"),
+            "--json",
+            str(out),
+            "--quiet",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    recs = json.loads(out.read_text())["summary"]
+    assert all(list(r) == KEYS for r in recs)
+    metrics = {r["metric"] for r in recs}
+    assert {"variance", "mean_sq_error", "det_ratio", "wasserstein2"} <= metrics
+    assert {r["generation"] for r in recs} == set(range(1, 6))
+    assert (tmp_path / "r" / "results.parquet").is_file()
+
+
+def test_config_sweep_and_discrete_metrics(tmp_path: Path) -> None:
+    cfg = tmp_path / "s.toml"
+    cfg.write_text(
+        'models = ["categorical"]\npolicies = ["replace", "fresh"]\nfractions = [0.5]\n'
+        'generations = 3\nseeds = 5\nn = [50]\n[options.categorical]\nvocab = "uniform"\n'
+        "size = 10\n"
+    )
+    out = tmp_path / "c.json"
+    res = runner.invoke(
+        app,
+        [
+            "collapse",
+            "--config",
+            str(cfg),
+            "--out",
+            str(tmp_path / "r"),
+            "--json",
+            str(out),
+            "--quiet",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    recs = json.loads(out.read_text())["summary"]
+    assert {"support_fraction", "gini_simpson"} <= {r["metric"] for r in recs}
+    assert {r["policy"] for r in recs} == {"replace", "fresh-0.5"}
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--model", "vae"], "valid: gaussian"),
+        (["--policy", "mix"], "valid: replace"),
+        (["--n", "1"], "n must be >= 2"),
+        (["--policy", "fresh", "--fraction", "1.2"], "fraction must be in [0, 1]"),
+        (["--model", "char-ngram", "-o", "corpus=EMPTY"], "empty"),
+        (["--model", "char-ngram", "-o", "corpus=BINARY"], "not UTF-8 text"),
+        (["--config", "BADKEY"], "unknown key 'gens'"),
+        (["--config", "BADTYPE"], "key 'seeds' must be int"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], needle: str) -> None:
+    files = {
+        "EMPTY": ("empty.txt", b"   \n"),
+        "BINARY": ("bin.txt", bytes(range(256)) * 4),
+        "BADKEY": ("k.toml", b"gens = 3\n"),
+        "BADTYPE": ("t.toml", b'seeds = "many"\n'),
+    }
+    real = []
+    for a in args:
+        key = a.split("=")[-1]
+        if key in files:
+            name, blob = files[key]
+            (tmp_path / name).write_bytes(blob)
+            a = a.replace(key, str(tmp_path / name))
+        real.append(a)
+    res = runner.invoke(
+        app, ["collapse", *real, "--generations", "2", "--seeds", "2", "--out", str(tmp_path / "r")]
+    )
+    assert res.exit_code == 2
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0], res.stderr
+    assert "Traceback" not in res.output
