@@ -47,9 +47,11 @@ pytest: $(STAMP)
 test: lint typecheck pytest
 
 # Benchmarks need the peers (requirements/bench.lock); they are never part of `make test`.
+# Each script times scalewall and its reference side by side in one run and prints the ratio.
+BENCHES := fit collapse forecast tts lm
 bench:
 	$(MAKE) LOCK=requirements/bench.lock $(VENV)/.installed-bench.lock
-	$(PY) benchmarks/bench_fit.py
+	@for b in $(BENCHES); do echo "== benchmarks/bench_$$b.py"; $(PY) benchmarks/bench_$$b.py || exit 1; done
 
 # Regenerate the lock files after editing pyproject.toml (needs `uv` on PATH). PyTorch is pinned to
 # its CPU build, which pip finds beside the registry; the CUDA wheels that PyPI's Linux build

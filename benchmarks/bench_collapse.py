@@ -7,7 +7,9 @@ Run: ``.venv/bin/python benchmarks/bench_collapse.py`` (one core:
 
 from __future__ import annotations
 
+import statistics
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -33,17 +35,22 @@ def per_seed_loop(seeds: int) -> np.ndarray:
     return out
 
 
+def best_of(repeats: int, fn: Callable[[], object]) -> float:
+    """Median wall time of ``repeats`` calls after one warm-up call (imports, first allocations)."""
+    fn()
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
 def main() -> None:
-    t0 = time.perf_counter()
-    run(Gaussian(), Policy(n=N), GENS, SEEDS, seed=0)
-    ours = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    run(Gaussian(), Policy(n=N), GENS, SEEDS, seed=0, fast=False)
-    items = time.perf_counter() - t0
+    ours = best_of(3, lambda: run(Gaussian(), Policy(n=N), GENS, SEEDS, seed=0))
+    items = best_of(3, lambda: run(Gaussian(), Policy(n=N), GENS, SEEDS, seed=0, fast=False))
     sub = 500  # the loop is timed on a subset and scaled: it is linear in seeds
-    t0 = time.perf_counter()
-    per_seed_loop(sub)
-    ref = (time.perf_counter() - t0) * SEEDS / sub
+    ref = best_of(3, lambda: per_seed_loop(sub)) * SEEDS / sub
     print(
         f"gaussian {SEEDS} seeds x {GENS} gens x n={N}: scalewall {ours:.2f} s "
         f"(every point drawn: {items:.2f} s), per-seed loop {ref:.1f} s (from {sub} seeds); "

@@ -91,7 +91,7 @@ def print_summary(results_dir: Path, report: Path) -> None:
     out.print(t)
     rest = len(claims) - len(measured)
     if rest:
-        out.print(f"{rest} other claims: {NOT_MEASURED} (their pillars are not built yet)")
+        out.print(f"{rest} other claims: {NOT_MEASURED} (no stored section measures them)")
     out.print(f"report: {report.resolve()}")
 
 
@@ -109,13 +109,14 @@ def demo(
         bool,
         typer.Option(
             "--quick",
-            help="400 bootstrap replicates instead of 4,000 (well under a minute); same estimates.",
+            help="Fewer replicates, seeds and generations (under a minute); same point estimates for the fits.",
         ),
     ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
 ) -> None:
     """Run every analysis on public data, store the results and write a self-contained HTML
-    report (claims check, scaling laws, data sources, how to reproduce).
+    report: the claims check, then scaling laws, repeated data, downstream scaling, model
+    collapse, forecasts, test-time compute and own LM runs.
 
     Example: scalewall demo --quick --out results, then open results/report.html
     """
