@@ -2,41 +2,27 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from cli_run import one_line_error, run_json
 
-from scalewall.cli.app import app
-
-runner = CliRunner()
 KEYS = ["model", "policy", "generation", "metric", "mean", "median", "lo", "hi", "n_seeds"]
 
 
 def test_gaussian_run_writes_summary_records(tmp_path: Path) -> None:
-    out = tmp_path / "c.json"
-    res = runner.invoke(
-        app,
-        [
-            "collapse",
-            "--policy",
-            "accumulate",
-            "--n",
-            "10",
-            "--generations",
-            "5",
-            "--seeds",
-            "50",
-            "--out",
-            str(tmp_path / "r"),
-            "--json",
-            str(out),
-            "--quiet",
-        ],
-    )
-    assert res.exit_code == 0, res.output
-    recs = json.loads(out.read_text())["summary"]
+    args = [
+        "collapse",
+        "--policy",
+        "accumulate",
+        "--n",
+        "10",
+        "--generations",
+        "5",
+        "--seeds",
+        "50",
+    ]
+    recs = run_json([*args, "--out", str(tmp_path / "r")], tmp_path / "c.json")["summary"]
     assert all(list(r) == KEYS for r in recs)
     metrics = {r["metric"] for r in recs}
     assert {"variance", "mean_sq_error", "det_ratio", "wasserstein2"} <= metrics
@@ -51,22 +37,8 @@ def test_config_sweep_and_discrete_metrics(tmp_path: Path) -> None:
         'generations = 3\nseeds = 5\nn = [50]\n[options.categorical]\nvocab = "uniform"\n'
         "size = 10\n"
     )
-    out = tmp_path / "c.json"
-    res = runner.invoke(
-        app,
-        [
-            "collapse",
-            "--config",
-            str(cfg),
-            "--out",
-            str(tmp_path / "r"),
-            "--json",
-            str(out),
-            "--quiet",
-        ],
-    )
-    assert res.exit_code == 0, res.output
-    recs = json.loads(out.read_text())["summary"]
+    args = ["collapse", "--config", str(cfg), "--out", str(tmp_path / "r")]
+    recs = run_json(args, tmp_path / "c.json")["summary"]
     assert {"support_fraction", "gini_simpson"} <= {r["metric"] for r in recs}
     assert {r["policy"] for r in recs} == {"replace", "fresh-0.5"}
 
@@ -99,10 +71,5 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], needl
             (tmp_path / name).write_bytes(blob)
             a = a.replace(key, str(tmp_path / name))
         real.append(a)
-    res = runner.invoke(
-        app, ["collapse", *real, "--generations", "2", "--seeds", "2", "--out", str(tmp_path / "r")]
-    )
-    assert res.exit_code == 2
-    lines = res.stderr.strip().splitlines()
-    assert len(lines) == 1 and needle in lines[0], res.stderr
-    assert "Traceback" not in res.output
+    opts = ["--generations", "2", "--seeds", "2", "--out", str(tmp_path / "r")]
+    assert needle in one_line_error(["collapse", *real, *opts])

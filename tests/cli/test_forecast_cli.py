@@ -2,37 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from cli_run import one_line_error, run_json, runner
 
 from scalewall.cli.app import app
 
-runner = CliRunner()
-
 
 def test_trends_json_schema(data_dir: Path, tmp_path: Path) -> None:
-    out = tmp_path / "t.json"
-    res = runner.invoke(
-        app,
-        [
-            "trends",
-            "--since",
-            "2018",
-            "--quantity",
-            "compute",
-            "--bootstrap",
-            "100",
-            "--compare-frontier",
-            "--json",
-            str(out),
-            "-q",
-        ],
-    )
-    assert res.exit_code == 0, res.output
-    p = json.loads(out.read_text())
+    args = ["trends", "--since", "2018", "--quantity", "compute", "--bootstrap", "100"]
+    p = run_json([*args, "--compare-frontier"], tmp_path / "t.json")
     r = p["rates"][0]
     assert {"quantity", "frontier", "per_year", "lo", "hi", "n"} <= set(r)
     assert r["quantity"] == "compute" and r["lo"] < r["per_year"] < r["hi"]
@@ -41,10 +21,7 @@ def test_trends_json_schema(data_dir: Path, tmp_path: Path) -> None:
 
 
 def test_forecast_json_schema(tmp_path: Path) -> None:
-    out = tmp_path / "f.json"
-    res = runner.invoke(app, ["forecast", "--draws", "20000", "--json", str(out), "-q"])
-    assert res.exit_code == 0, res.output
-    p = json.loads(out.read_text())
+    p = run_json(["forecast", "--draws", "20000"], tmp_path / "f.json")
     assert set(p["data_wall"]) == {"median_year", "p10_year", "p90_year"}
     assert {"median", "p5", "p95"} <= set(p["effective_stock_tokens"])
     assert {"data", "cost", "power", "chips", "latency", "any"} <= set(p["per_year"][0])
@@ -61,14 +38,6 @@ def test_write_preset_roundtrip(tmp_path: Path) -> None:
     )
     res = runner.invoke(app, ["forecast", "--scenario", str(f), "--draws", "5000", "-q"])
     assert res.exit_code == 0, res.output
-
-
-def _one_line_exit2(args: list[str]) -> str:
-    res = runner.invoke(app, args)
-    assert res.exit_code == 2, res.output
-    lines = [x for x in res.stderr.splitlines() if x.strip()]
-    assert len(lines) == 1 and "Traceback" not in res.output
-    return lines[0]
 
 
 @pytest.mark.parametrize(
@@ -88,7 +57,7 @@ def test_bad_scenario_file(tmp_path: Path, text: str, needle: str) -> None:
     else:
         base = base.replace("start = 2025", "start = 1900")
     f.write_text(base)
-    assert needle in _one_line_exit2(["forecast", "--scenario", str(f)])
+    assert needle in one_line_error(["forecast", "--scenario", str(f)])
 
 
 def test_inverted_interval(tmp_path: Path) -> None:
@@ -96,16 +65,16 @@ def test_inverted_interval(tmp_path: Path) -> None:
 
     f = tmp_path / "s.toml"
     f.write_text(preset_text("epoch-2024").replace("lo = 75e9, hi = 1e12", "lo = 1e12, hi = 75e9"))
-    assert "data.pages" in _one_line_exit2(["forecast", "--scenario", str(f)])
+    assert "data.pages" in one_line_error(["forecast", "--scenario", str(f)])
 
 
 def test_table_without_columns(tmp_path: Path) -> None:
     f = tmp_path / "models.csv"
     f.write_text("Model,Domain\nA,Language\n")
-    assert "Publication date" in _one_line_exit2(["trends", str(f)])
+    assert "Publication date" in one_line_error(["trends", str(f)])
 
 
 def test_bad_dates_and_options(data_dir: Path) -> None:
-    _one_line_exit2(["trends", "--since", "2030", "--until", "2020"])
-    _one_line_exit2(["trends", "--quantity", "vibes"])
-    _one_line_exit2(["forecast", "--scenario", "nope"])
+    one_line_error(["trends", "--since", "2030", "--until", "2020"])
+    one_line_error(["trends", "--quantity", "vibes"])
+    one_line_error(["forecast", "--scenario", "nope"])

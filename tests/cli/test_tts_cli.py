@@ -6,11 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from cli_run import one_line_error, run_json, runner
 
 from scalewall.cli.app import app
-
-runner = CliRunner()
 
 
 def counts_csv(tmp_path: Path, rows: list[str], name: str = "counts.csv") -> Path:
@@ -19,23 +17,9 @@ def counts_csv(tmp_path: Path, rows: list[str], name: str = "counts.csv") -> Pat
     return p
 
 
-def one_line_error(args: list[str], must_contain: str) -> None:
-    res = runner.invoke(app, args)
-    assert res.exit_code == 2, (res.stdout, res.stderr)
-    lines = res.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), res.stderr
-    assert must_contain in lines[0], lines[0]
-    assert "Traceback" not in res.stderr
-
-
 def test_passk_json_schema(tmp_path: Path) -> None:
     src = counts_csv(tmp_path, ["a,p1,10,3", "a,p2,10,0", "b,p1,10,9", "b,p2,10,1"])
-    out = tmp_path / "out.json"
-    res = runner.invoke(
-        app, ["passk", str(src), "--k", "1,10", "--bootstrap", "200", "--json", str(out), "-q"]
-    )
-    assert res.exit_code == 0, res.stderr
-    d = json.loads(out.read_text())
+    d = run_json(["passk", str(src), "--k", "1,10", "--bootstrap", "200"], tmp_path / "out.json")
     assert len(d["results"]) == 4
     for r in d["results"]:
         assert set(r) == {"model", "k", "pass_at_k", "lo", "hi", "n_problems"}
@@ -45,25 +29,8 @@ def test_passk_json_schema(tmp_path: Path) -> None:
 
 
 def test_passk_on_registry_data(data_dir: Path, tmp_path: Path) -> None:
-    out = tmp_path / "pk.json"
-    res = runner.invoke(
-        app,
-        [
-            "passk",
-            "monkeys-pythia-math-counts",
-            "--k",
-            "1,100,10000",
-            "--bootstrap",
-            "100",
-            "--paired",
-            "Pythia-12B,Pythia-70M",
-            "--json",
-            str(out),
-            "-q",
-        ],
-    )
-    assert res.exit_code == 0, res.stderr
-    d = json.loads(out.read_text())
+    args = ["passk", "monkeys-pythia-math-counts", "--k", "1,100,10000", "--bootstrap", "100"]
+    d = run_json([*args, "--paired", "Pythia-12B,Pythia-70M"], tmp_path / "pk.json")
     assert len(d["results"]) == 21
     assert all(p["lo"] > 0 for p in d["paired"])  # 12B beats 70M at every k
 
@@ -83,15 +50,14 @@ def test_passk_on_registry_data(data_dir: Path, tmp_path: Path) -> None:
 )
 def test_passk_bad_input(tmp_path: Path, rows: list[str], args: list[str], msg: str) -> None:
     src = counts_csv(tmp_path, rows)
-    one_line_error(
-        ["passk", str(src), "--k", "1", *args] if "--k" not in args else ["passk", str(src), *args],
-        msg,
+    assert msg in one_line_error(
+        ["passk", str(src), "--k", "1", *args] if "--k" not in args else ["passk", str(src), *args]
     )
 
 
 def test_bad_input_names_file_row_and_column(tmp_path: Path) -> None:
     src = counts_csv(tmp_path, ["a,p1,10,3", "a,p2,10,12"], name="mine.csv")
-    one_line_error(["passk", str(src)], "mine.csv row 2, column 'c'")
+    assert "mine.csv row 2, column 'c'" in one_line_error(["passk", str(src)])
 
 
 def test_per_sample_records_vote_and_best_of(tmp_path: Path) -> None:
@@ -105,39 +71,20 @@ def test_per_sample_records_vote_and_best_of(tmp_path: Path) -> None:
     ]
     src.write_text("\n".join(json.dumps(r) for r in recs) + "\n")
     for method in ("majority", "best-of"):
-        out = tmp_path / f"{method}.json"
-        res = runner.invoke(
-            app,
-            ["tts", "vote", str(src), "--k", "1,4", "--method", method, "--json", str(out), "-q"],
-        )
-        assert res.exit_code == 0, res.stderr
-        rows = json.loads(out.read_text())["results"]
+        args = ["tts", "vote", str(src), "--k", "1,4", "--method", method]
+        rows = run_json(args, tmp_path / f"{method}.json")["results"]
         assert [r["k"] for r in rows] == [1, 4]
         assert rows[0]["accuracy"] == pytest.approx(rows[0]["pass_at_k"])  # k = 1: any rule
         # k = 4 uses every sample: q1's "4" wins 2-1-1, q2's "1" wins -> majority 0.5;
         # the top score (0.95 wrong, 0.5 wrong) -> best-of 0
         assert rows[1]["accuracy"] == pytest.approx(0.5 if method == "majority" else 0.0)
         assert rows[1]["pass_at_k"] == pytest.approx(1.0)
-    one_line_error(["tts", "vote", str(src), "--k", "5"], "exceeds the 4 samples")
+    assert "exceeds the 4 samples" in one_line_error(["tts", "vote", str(src), "--k", "5"])
 
 
 def test_coverage_and_compute_commands(data_dir: Path, tmp_path: Path) -> None:
-    out = tmp_path / "cov.json"
-    res = runner.invoke(
-        app,
-        [
-            "tts",
-            "coverage",
-            "monkeys-pythia-math-counts",
-            "--repeats",
-            "5",
-            "--json",
-            str(out),
-            "-q",
-        ],
-    )
-    assert res.exit_code == 0, res.stderr
-    d = json.loads(out.read_text())
+    args = ["tts", "coverage", "monkeys-pythia-math-counts", "--repeats", "5"]
+    d = run_json(args, tmp_path / "cov.json")
     assert d["models"]["Pythia-12B"]["fits"]["brown"]["b"] == pytest.approx(-0.344, abs=0.01)
     assert {r["method"] for r in d["models"]["Pythia-70M"]["backtest"]} == {
         "brown",
@@ -165,18 +112,5 @@ def test_coverage_and_compute_commands(data_dir: Path, tmp_path: Path) -> None:
     assert res.exit_code == 0, res.stderr
     assert "reaches" in res.stdout
     assert json.loads(out.read_text())["compute_ratio"] == pytest.approx(0.47, abs=0.02)
-    one_line_error(
-        [
-            "tts",
-            "compute",
-            "--small",
-            str(tmp_path / "nope.csv"),
-            "--large",
-            "x",
-            "--small-params",
-            "1",
-            "--large-params",
-            "2",
-        ],
-        "file not found",
-    )
+    bad = ["tts", "compute", "--small", str(tmp_path / "nope.csv"), "--large", "x"]
+    assert "file not found" in one_line_error([*bad, "--small-params", "1", "--large-params", "2"])

@@ -8,7 +8,7 @@ import numpy as np
 
 from scalewall.collapse.corpus import Corpus
 from scalewall.collapse.loop import run
-from scalewall.collapse.models.ngram import Ngram
+from scalewall.collapse.models.ngram import JUDGE_EDGES, JUDGE_HIST, Ngram
 from scalewall.collapse.policies import Accumulate, Policy, Samples, SamplingBias
 
 
@@ -36,3 +36,16 @@ def test_replace_raises_heldout_perplexity_more_than_accumulate(data_dir: Path) 
         last[name] = ppl[5].to_numpy() / ppl[1].to_numpy()
     assert (last["replace"] > last["accumulate"]).all()
     assert (last["replace"] > 1.0).all()
+
+
+def test_judge_perplexity_histogram_is_a_distribution_around_its_median(data_dir: Path) -> None:
+    df = run(Ngram(Corpus.load("tinyshakespeare"), order=3, alpha=1e-3), Policy(n=200), 3, 2, 5)
+    wide = df.pivot_table(index=["seed", "generation"], columns="metric", values="value")
+    hist = wide[list(JUDGE_HIST)].to_numpy()
+    assert np.allclose(hist.sum(axis=1), 1.0)
+    # The median's bin is where the cumulative share first reaches one half.
+    crossing = (hist.cumsum(axis=1) >= 0.5).argmax(axis=1)
+    upper = np.append(JUDGE_EDGES, np.inf)[crossing]
+    lower = np.concatenate([[1.0], JUDGE_EDGES])[crossing]
+    median = wide["judge_ppl"].to_numpy()
+    assert ((lower <= median) & (median <= upper)).all()

@@ -83,7 +83,7 @@ def print_summary(results_dir: Path, report: Path) -> None:
     t = Table(title="claims check", title_justify="left")
     t.add_column("#", justify="right")
     t.add_column("claim")
-    t.add_column("value [95% interval]", justify="right")
+    t.add_column("value [interval]", justify="right")
     t.add_column("unit")
     t.add_column("verdict")
     for c in measured:

@@ -70,6 +70,23 @@ def _columns(**kw: str | None) -> dict[str, str]:
     return {k: v for k, v in kw.items() if v}
 
 
+def _load_counts(
+    source: str,
+    model_col: str | None,
+    problem_col: str | None,
+    n_col: str | None,
+    c_col: str | None,
+    correct_col: str | None = None,
+) -> pd.DataFrame:
+    """Per-problem counts with the column names the user passed (the rest keep their defaults)."""
+    return load_counts(
+        source,
+        columns=_columns(
+            model=model_col, problem=problem_col, n=n_col, c=c_col, correct=correct_col
+        ),
+    )
+
+
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as JSON-safe records (NaN -> None)."""
     return [
@@ -110,12 +127,7 @@ def passk(
         ks = parse_ks(k)
         if metric not in METRICS:
             raise InputError(f"--metric must be one of {', '.join(METRICS)}; got '{metric}'")
-        counts = load_counts(
-            source,
-            columns=_columns(
-                model=model_col, problem=problem_col, n=n_col, c=c_col, correct=correct_col
-            ),
-        )
+        counts = _load_counts(source, model_col, problem_col, n_col, c_col, correct_col)
         with progress_bar("bootstrap", not quiet) as update:
             tab = passk_table(
                 counts,
@@ -300,12 +312,7 @@ def coverage_cmd(
     Example: scalewall tts coverage monkeys-pythia-math-counts --json coverage.json
     """
     with user_errors(debug):
-        counts = load_counts(
-            source,
-            columns=_columns(
-                model=model_col, problem=problem_col, n=n_col, c=c_col, correct=correct_col
-            ),
-        )
+        counts = _load_counts(source, model_col, problem_col, n_col, c_col, correct_col)
         if fit_n < 1 or target_k < 1 or repeats < 1:
             raise InputError("--fit-n, --target-k and --repeats must be >= 1")
         payload = coverage.coverage_summary(
@@ -442,9 +449,7 @@ def verifier_cmd(
     """
     with user_errors(debug):
         ks = parse_ks(k)
-        counts = load_counts(
-            source, columns=_columns(model=model_col, problem=problem_col, n=n_col, c=c_col)
-        )
+        counts = _load_counts(source, model_col, problem_col, n_col, c_col)
         payload: dict[str, Any] = {
             "source": source,
             "tpr": tpr,

@@ -60,6 +60,7 @@ def claim5(t: Mapping[str, Any]) -> dict[str, Any]:
         "lo": r["lo"],
         "hi": r["hi"],
         "unit": "x per year",
+        "interval": f"{_level(r)} bootstrap interval",
         "verdict": _band_verdict(r["per_year"], r["lo"], r["hi"], COMPUTE_BAND),
         "rule": _band_rule("the yearly growth factor", COMPUTE_BAND, "x"),
         "detail": (
@@ -79,6 +80,7 @@ def claim6(t: Mapping[str, Any]) -> dict[str, Any]:
         "lo": lo,
         "hi": hi,
         "unit": "% decline per year",
+        "interval": f"{_level(r)} bootstrap interval",
         "verdict": _band_verdict(v, lo, hi, DECLINE_BAND),
         "rule": _band_rule("the yearly decline", DECLINE_BAND, "%"),
         "detail": (
@@ -106,6 +108,7 @@ def claim7(t2026: Mapping[str, Any], t2024: Mapping[str, Any]) -> dict[str, Any]
         "lo": r["lo"],
         "hi": r["hi"],
         "unit": "x per year",
+        "interval": f"{_level(r)} bootstrap interval",
         "verdict": verdict,
         "rule": (
             "supported when the 2026 table and the 2024 snapshot (Cottier et al. 2024) both put "
@@ -136,6 +139,7 @@ def claim8(t: Mapping[str, Any], latest: float) -> dict[str, Any]:
         "lo": min(vals),
         "hi": max(vals),
         "unit": "USD (2023, amortized)",
+        "interval": "range of the three costliest runs",
         "verdict": verdict,
         "rule": (
             f"supported when the three most expensive runs since {latest:.0f} all cost "
@@ -168,6 +172,7 @@ def claim9(f: Mapping[str, Any]) -> dict[str, Any]:
         "lo": lo,
         "hi": hi,
         "unit": "year",
+        "interval": "80% interval",
         "verdict": verdict,
         "rule": (
             f"supported when the 80% interval of the year ends by {SOON_YEAR:.0f} ('soon': ten "
@@ -194,6 +199,7 @@ def claim10(f: Mapping[str, Any]) -> dict[str, Any]:
         "lo": lo,
         "hi": hi,
         "unit": "tokens (indexed web, raw)",
+        "interval": "90% interval",
         "verdict": verdict,
         "rule": (
             "supported when the 90% interval of the raw indexed-web text stock lies within "
@@ -222,6 +228,7 @@ def claim11(f: Mapping[str, Any]) -> dict[str, Any]:
         "lo": lo,
         "hi": hi,
         "unit": "year",
+        "interval": "80% interval",
         "verdict": verdict,
         "rule": (
             "supported when the 80% interval of the year the largest training set reaches the "
@@ -244,7 +251,7 @@ def claims_table(
     forecast: Mapping[str, Any],
     latest: float = 2025.0,
 ) -> list[dict[str, Any]]:
-    """Claims 5-11 as records ``{id, value, lo, hi, unit, verdict, rule, detail}``."""
+    """Claims 5-11 as records ``{id, value, lo, hi, unit, interval, verdict, rule, detail}``."""
     out: Sequence[dict[str, Any]] = (
         claim5(trends_compute),
         claim6(trends_cost),

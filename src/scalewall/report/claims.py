@@ -52,6 +52,9 @@ class Claim:
     hi: float | None = None
     verdict: str = NOT_MEASURED
     unit: str = ""
+    #: What ``lo`` and ``hi`` are: a 95% interval unless the measurement says otherwise (the
+    #: forecasts keep their sources' 80% and 90% levels; claim 8 shows a range of runs).
+    interval: str = "95% interval"
     detail: str = ""
     rule: str = ""
     source: str = ""

@@ -78,7 +78,8 @@ def measure_collapse(folder: Path, commands: Mapping[str, Sequence[str]]) -> dic
         value=med,
         lo=float(np.quantile(last, 0.025)),
         hi=float(np.quantile(last, 0.975)),
-        unit="median fitted/real variance (band: 95% of seeds)",
+        unit="median fitted/real variance",
+        interval="central 95% of seeds",
         verdict=SUPPORTED if med < 0.5 else PARTLY,
         detail=f"unbiased estimator, n = 10, {int(var['generation'].max())} generations: mean "
         f"{m13:.2f} [{lo13:.2f}, {hi13:.2f}] (closed form 1, a martingale) but {share:.0%} of "

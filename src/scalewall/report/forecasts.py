@@ -46,6 +46,7 @@ def measure_forecasts(folder: Path, commands: Mapping[str, Sequence[str]]) -> di
             hi=rec["hi"],
             verdict=VERDICTS[rec["verdict"]],
             unit=rec["unit"],
+            interval=rec.get("interval", claim(i).interval),
             detail=rec["detail"],
             rule=rec["rule"],
             source=f"forecasts/{file}: {key}",

@@ -7,7 +7,7 @@ draws the figures, measures the claims it can, and writes
   network request and needs no JavaScript;
 * ``claims.json`` and ``claims.csv``: the claims table, one record per claim (``id`` 1-20,
   ``claim``, ``measurement``, ``value``, ``lo``, ``hi``, ``verdict``, ``section``, plus ``unit``,
-  ``detail``, ``rule``, ``source`` and ``command``).
+  ``interval``, ``detail``, ``rule``, ``source`` and ``command``).
 
 Each analysis contributes a :class:`~scalewall.report.part.ReportPart` (:data:`~scalewall.report.
 parts.PARTS`), keyed by the manifest's section name: its figures, its section of the page and the
@@ -70,7 +70,8 @@ def render_claims(claims: Sequence[Claim], present: set[str]) -> str:
             value = f"{est}% <span class=iv>{iv}</span>"
         else:
             value = fmt_cell(c.value, c.lo, c.hi)
-        unit = f"<div class=unit>{escape(c.unit)}</div>" if c.unit else ""
+        label = "; ".join(x for x in (c.unit, c.interval if c.lo is not None else "") if x)
+        unit = f"<div class=unit>{escape(label)}</div>" if label else ""
         detail = f"<div class=detail>{escape(c.detail)}</div>" if c.detail else ""
         rows.append(
             [
@@ -85,7 +86,7 @@ def render_claims(claims: Sequence[Claim], present: set[str]) -> str:
         attrs.append(f'data-verdict="{escape(c.verdict)}" data-claim="{c.id}"')
     n = sum(c.verdict != NOT_MEASURED for c in claims)
     claims_table = table(
-        ["#", "Claim", "Measurement", "Value [95% interval]", "Verdict", "Evidence"],
+        ["#", "Claim", "Measurement", "Value [interval]", "Verdict", "Evidence"],
         rows,
         numeric=[True, False, False, True, False, False],
         table_id="claims",
@@ -93,10 +94,15 @@ def render_claims(claims: Sequence[Claim], present: set[str]) -> str:
     )
     rules = "".join(f"<li><b>Claim {c.id}</b>: {escape(c.rule)}</li>" for c in claims if c.rule)
     return (
-        f"<p>{n} of {len(claims)} claims can be measured with the analyses in this results "
-        "folder; the others say <i>not measured yet</i> until their pillar is built, never a "
-        "placeholder number. Every number is computed from the stored results "
-        "(<code>claims.json</code> holds the same table).</p>"
+        f"<p>{n} of {len(claims)} claims are measured by the analyses in this results folder"
+        + (
+            "; the others say <i>not measured yet</i> (their section is not in this folder), "
+            "never a placeholder number"
+            if n < len(claims)
+            else ""
+        )
+        + ". Every number is computed from the stored results (<code>claims.json</code> holds "
+        "the same table); intervals are 95% unless the cell says otherwise.</p>"
         + claims_table
         + f"<h3>Verdict rules</h3><ul class=rules>{rules}</ul>"
     )

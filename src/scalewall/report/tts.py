@@ -75,6 +75,7 @@ def measure_tts(folder: Path, commands: Mapping[str, Sequence[str]]) -> dict[int
         hi=cov["compute_ratio_hi"],
         verdict=verdict19,
         unit="x 70B compute (coverage)",
+        interval="band from the curves' +-2-point digitisation error",
         detail=(
             f"Llama-3 8B Instruct reaches 70B's single-sample MATH accuracy "
             f"{cov['target_accuracy']:.3f} with {cov['small_samples']:.1f} "
@@ -105,6 +106,7 @@ def measure_tts(folder: Path, commands: Mapping[str, Sequence[str]]) -> dict[int
         hi=100 * (late8 + 2 * err),
         verdict=verdict20,
         unit="points, maj@100 to maj@10k (8B)",
+        interval="+-2-point digitisation error on each of the two readings",
         detail="; ".join(
             f"Llama-3 {s.upper()}: majority vote +{100 * me:.1f} points from 1 to 100 samples, "
             f"{100 * ml:+.1f} from 100 to 10,000, while coverage gains {100 * cl:+.1f}"

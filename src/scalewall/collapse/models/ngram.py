@@ -135,6 +135,7 @@ class FittedNgram:
         nll = -self.token_logp(np.broadcast_to(heldout, (self.seeds, *heldout.shape)))
         out: dict[str, list[float]] = {k: [] for k in TEXT_METRICS}
         judge_ppl = np.exp(-judge.token_logp(samples.values).mean(axis=-1))
+        hist_n = len(JUDGE_HIST)
         v = self.model.v
         for i in range(self.seeds):
             rows = samples.valid(i)
@@ -148,11 +149,20 @@ class FittedNgram:
             ppl = judge_ppl[i][samples.mask[i]]
             out["judge_ppl"].append(float(np.median(ppl)))
             out["judge_ppl_p90"].append(float(np.quantile(ppl, 0.9)))
+            hist = np.bincount(np.searchsorted(JUDGE_EDGES, ppl, side="right"), minlength=hist_n)
+            for name, share in zip(JUDGE_HIST, hist / max(ppl.size, 1), strict=True):
+                out[name].append(float(share))
         res = {k: np.asarray(x) for k, x in out.items()}
         res["heldout_ppl"] = np.exp(nll.mean(axis=(1, 2)))
         res["vocab_survival"] = self.seen_types
         return res
 
+
+#: Histogram of the samples' perplexity under the frozen generation-1 judge, in doubling bins:
+#: ``judge_ppl_hist_<e>`` is the share of samples with perplexity in [e/2, e) (the first bin
+#: starts at 1, the last, ``judge_ppl_hist_inf``, holds everything from 2^11 up).
+JUDGE_EDGES = 2.0 ** np.arange(1, 12)
+JUDGE_HIST = (*(f"judge_ppl_hist_{int(e)}" for e in JUDGE_EDGES), "judge_ppl_hist_inf")
 
 #: Text metrics computed on each generation's samples (documented in the README).
 TEXT_METRICS = (
@@ -164,6 +174,7 @@ TEXT_METRICS = (
     "self_bleu",
     "judge_ppl",
     "judge_ppl_p90",
+    *JUDGE_HIST,
 )
 
 
