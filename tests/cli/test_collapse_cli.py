@@ -43,6 +43,33 @@ def test_config_sweep_and_discrete_metrics(tmp_path: Path) -> None:
     assert {r["policy"] for r in recs} == {"replace", "fresh-0.5"}
 
 
+def test_curation_flags_build_the_filters_and_the_judge_filter_shrinks_variance(
+    tmp_path: Path,
+) -> None:
+    """Keeping the most likely half under the frozen first fit cuts the tails every generation,
+    so the variance falls far below replace's (1 - 1/n)^t; dedup keeps every distinct draw."""
+    base = ["collapse", "--n", "50", "--generations", "4", "--seeds", "40"]
+    last = {}
+    for name, extra in (
+        ("plain", []),
+        ("filtered", ["--likelihood-keep", "0.5", "--dedup"]),
+        ("toml", ["--config", "CFG"]),
+    ):
+        if extra == ["--config", "CFG"]:
+            cfg = tmp_path / "f.toml"
+            cfg.write_text(
+                'likelihood_keep = 0.5\ndedup = true\njudge = "gen0"\nn = [50]\n'
+                "generations = 4\nseeds = 40\n"
+            )
+            extra = ["--config", str(cfg)]
+        out = run_json([*base, *extra, "--out", str(tmp_path / name)], tmp_path / f"{name}.json")
+        rec = [r for r in out["summary"] if r["metric"] == "variance" and r["generation"] == 4]
+        last[name] = (rec[0]["policy"], rec[0]["mean"])
+    assert last["filtered"][0] == last["toml"][0] == "replace+dedup+likelihood-gen0-0.5"
+    assert last["filtered"][1] == last["toml"][1]
+    assert last["filtered"][1] < 0.5 * last["plain"][1]
+
+
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
@@ -54,6 +81,9 @@ def test_config_sweep_and_discrete_metrics(tmp_path: Path) -> None:
         (["--model", "char-ngram", "-o", "corpus=BINARY"], "not UTF-8 text"),
         (["--config", "BADKEY"], "unknown key 'gens'"),
         (["--config", "BADTYPE"], "key 'seeds' must be int"),
+        (["--config", "BADBOOL"], "key 'dedup' must be bool"),
+        (["--likelihood-keep", "0.5", "--judge", "oracle"], "valid: gen0, current"),
+        (["--likelihood-keep", "1.5"], "must be in [0, 1]"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], needle: str) -> None:
@@ -62,6 +92,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], needl
         "BINARY": ("bin.txt", bytes(range(256)) * 4),
         "BADKEY": ("k.toml", b"gens = 3\n"),
         "BADTYPE": ("t.toml", b'seeds = "many"\n'),
+        "BADBOOL": ("b.toml", b"dedup = 1\n"),
     }
     real = []
     for a in args:

@@ -1,10 +1,11 @@
 """Gaussian mixtures: the batched EM against scikit-learn, Shumailov et al.'s 2-component
-collapse rate, and held-out NLL on the handwritten digits."""
+collapse over their full 2,050 generations, and held-out NLL on the handwritten digits."""
 
 from __future__ import annotations
 
 import numpy as np
-from collapse_mc import Z, per_gen
+from collapse_mc import per_gen
+from scipy.stats import t as student_t
 from sklearn.mixture import GaussianMixture
 
 from scalewall.collapse.loop import run
@@ -12,8 +13,8 @@ from scalewall.collapse.models.gmm import GMM
 from scalewall.collapse.policies import Accumulate, Policy
 
 # Shumailov et al. 2024 (Nature 631:755; GMM notebook of iliaishacked/curse_recurse, research
-# note section 1): 2 components, N = 1,000, per-component scale about 0.895 at the start and
-# about 0.0105 after 2,050 generations.
+# note section 1): 2 components, N = 1,000, printed per-component scale about 0.895 at generation 1
+# and about 0.0105 after 2,050 generations.
 START, END, HORIZON = 0.895, 0.0105, 2050
 
 
@@ -28,24 +29,29 @@ def test_batched_em_matches_scikit_learn() -> None:
         assert abs(ours[i] - ref.score(data.values[i])) < 5e-3
 
 
-def test_two_component_mixture_shrinks_at_shumailovs_rate() -> None:
-    # The full 2,050 generations need ~100 EM steps each (about 80 s for 8 seeds on one core),
-    # so this runs 60 and compares the rate. Each component is refitted on about N/2 points, so
-    # ln(scale) falls linearly in t (research note 5.1: E ln sigma_t^2 = t[psi((n-1)/2) + ln(2/n)])
-    # and the published endpoints fix that rate: ln(0.0105 / 0.895) / 2049 = -0.00217 per generation.
-    seeds, gens = 16, 60
-    scale = per_gen(run(GMM(heldout=0), Policy(n=1000), gens, seeds, seed=7), "component_scale")
-    assert abs(scale[1].mean() - START) < 0.05
-    ln = np.log(scale.to_numpy())
-    slope = (ln[:, -1] - ln[:, 0]) / (gens - 1)
-    published = np.log(END / START) / (HORIZON - 1)
-    se_ours = slope.std(ddof=1) / np.sqrt(seeds)
-    # the published number is one chain: its slope carries the per-step noise of our chains
-    # over 2,049 steps, sd(ln step) / sqrt(2049)
-    step_sd = np.diff(ln, axis=1).std(ddof=1)
-    se_pub = step_sd / np.sqrt(HORIZON - 1)
-    assert abs(slope.mean() - published) < Z * np.hypot(se_ours, se_pub), (slope.mean(), published)
-    assert slope.mean() < 0
+def within_one_chain(published: float, ours: np.ndarray) -> bool:
+    """Could one chain have printed ``published``? The published numbers are a single chain, so
+    compare them with the spread of our chains, not with our mean's standard error: ln(scale) is a
+    sum of ~2,000 per-generation log-changes, about normal across chains, and a new chain lies
+    within t_{S-1} * sd * sqrt(1 + 1/S) of our mean log with 99% probability (prediction interval)."""
+    ln = np.log(ours)
+    half = student_t.ppf(0.995, ln.size - 1) * ln.std(ddof=1) * np.sqrt(1 + 1 / ln.size)
+    return bool(abs(np.log(published) - ln.mean()) < half)
+
+
+def test_two_component_mixture_collapses_over_2000_generations() -> None:
+    # The full published horizon from a fresh EM start each generation, as their notebook refits.
+    # (Warm-starting EM from the previous fit is ~2x faster but lets one component's weight drift
+    # to zero, 6 of 8 chains by generation 2,050 vs none cold, so it is not the published dynamics.)
+    # 4 seeds take about 12 s on one core.
+    seeds = 4
+    scale = per_gen(run(GMM(heldout=0), Policy(n=1000), HORIZON, seeds, seed=7), "component_scale")
+    first, last = scale[1].to_numpy(), scale[HORIZON].to_numpy()
+    assert within_one_chain(START, first), (first, START)
+    assert within_one_chain(END, last), (last, END)
+    # and the collapse itself: down by well over an order of magnitude, median near 0.0105
+    assert 0.002 < np.median(last) < 0.05, np.median(last)
+    assert (last < first / 10).all()
 
 
 def test_heldout_nll_on_digits_rises_under_replace_not_accumulate() -> None:

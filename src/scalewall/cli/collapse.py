@@ -39,6 +39,23 @@ def collapse(
     truncate: Annotated[
         float, typer.Option(help="Keep samples within K sd (0: off).", rich_help_panel=POL)
     ] = 0.0,
+    likelihood_keep: Annotated[
+        float,
+        typer.Option(
+            help="Keep this share of samples, most likely under the judge first (0: off).",
+            rich_help_panel=POL,
+        ),
+    ] = 0.0,
+    judge: Annotated[
+        str,
+        typer.Option(
+            help="Judge of --likelihood-keep: gen0 (frozen first fit) or current.",
+            rich_help_panel=POL,
+        ),
+    ] = "gen0",
+    dedup: Annotated[
+        bool, typer.Option("--dedup", help="Drop repeated samples.", rich_help_panel=POL)
+    ] = False,
     temperature: Annotated[
         float, typer.Option(help="Sampling temperature.", rich_help_panel=POL)
     ] = 1.0,
@@ -98,6 +115,9 @@ def collapse(
                     schedule,
                     rate,
                     parse_options(option),
+                    likelihood_keep,
+                    judge,
+                    dedup,
                 )
             ]
             cells[0].build_policy()

@@ -30,16 +30,25 @@ import io
 import json
 import tomllib
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from itertools import product
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
 from scalewall.collapse.loop import run
 from scalewall.collapse.models import make_model
-from scalewall.collapse.policies import Policy, SamplingBias, Schedule, Truncate, make_mixer
+from scalewall.collapse.policies import (
+    Dedup,
+    Filter,
+    LikelihoodFilter,
+    Policy,
+    SamplingBias,
+    Schedule,
+    Truncate,
+    make_mixer,
+)
 from scalewall.collapse.summary import records, summarize
 from scalewall.errors import InputError
 from scalewall.storage import write_atomic, write_json
@@ -65,6 +74,9 @@ class Cell:
     schedule: str = "constant"
     rate: float = 1.0
     options: dict[str, Any] = field(default_factory=dict)
+    likelihood_keep: float = 0.0  # keep this share of samples, most likely first (0: off)
+    judge: str = "gen0"  # the likelihood filter's model: frozen generation 1, or the current fit
+    dedup: bool = False
 
     @property
     def id(self) -> str:
@@ -78,9 +90,17 @@ class Cell:
             raise InputError(
                 f"unknown schedule '{self.schedule}'; valid: constant, linear, power, geometric"
             )
+        if self.judge not in ("gen0", "current"):
+            raise InputError(f"unknown judge '{self.judge}'; valid: gen0, current")
+        filters: list[Filter] = [Dedup()] if self.dedup else []
+        if self.truncate > 0:
+            filters.append(Truncate(self.truncate))
+        if self.likelihood_keep > 0:
+            judge: Literal["gen0", "current"] = "gen0" if self.judge == "gen0" else "current"
+            filters.append(LikelihoodFilter(self.likelihood_keep, judge))
         return Policy(
             mix=make_mixer(self.policy, self.fraction),
-            filters=(Truncate(self.truncate),) if self.truncate > 0 else (),
+            filters=tuple(filters),
             schedule=Schedule(self.schedule, self.rate),  # type: ignore[arg-type]
             bias=SamplingBias(self.temperature, self.top_p, self.top_k),
             n=self.n,
@@ -102,11 +122,6 @@ class Cell:
         return df
 
 
-_SCALARS = {
-    f.name: f.type
-    for f in fields(Cell)
-    if f.name not in ("model", "policy", "n", "fraction", "options")
-}
 _TYPES: dict[str, tuple[type, ...]] = {
     "generations": (int,),
     "seeds": (int,),
@@ -117,6 +132,9 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "top_p": (int, float),
     "rate": (int, float),
     "schedule": (str,),
+    "likelihood_keep": (int, float),
+    "judge": (str,),
+    "dedup": (bool,),
 }
 _LISTS: dict[str, tuple[type, ...]] = {
     "models": (str,),
@@ -127,7 +145,7 @@ _LISTS: dict[str, tuple[type, ...]] = {
 
 
 def _check(key: str, value: Any, types: tuple[type, ...], source: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, types):
+    if (isinstance(value, bool) and bool not in types) or not isinstance(value, types):
         want = " or ".join(t.__name__ for t in types)
         raise InputError(f"{source}: key '{key}' must be {want}; got {value!r}")
 

@@ -22,6 +22,9 @@ POLICY_COLOURS = {
     "keep-real": OKABE_ITO[2],
     "fresh": OKABE_ITO[3],
 }
+#: Sample-size schedules of the replace policy: constant keeps replace's colour, the growing ones
+#: take colours no policy uses.
+SCHEDULE_COLOURS = (OKABE_ITO[1], OKABE_ITO[5], OKABE_ITO[7])
 
 
 def colour(policy: str) -> str:
@@ -45,7 +48,7 @@ def band_figure(
     fig = Figure(figsize=(5.2, 3.2))
     ax = fig.add_subplot()
     for i, (policy, g) in enumerate(df.groupby("policy", sort=False)):
-        c = colour(str(policy)) if folder.name != "schedules" else OKABE_ITO[i]
+        c = colour(str(policy)) if folder.name != "schedules" else SCHEDULE_COLOURS[i % 3]
         ax.fill_between(g["generation"], g["lo"], g["hi"], color=c, alpha=0.18, lw=0)
         ax.plot(g["generation"], g["mean"], color=c, lw=1.5, label=str(policy))
     ax.set_xlabel("generation (1 = fit on real data)")
