@@ -5,14 +5,22 @@ training split). Each later generation trains, from scratch and for the same num
 al. 2024 do, so an accumulating set costs more compute), on
 the set that the collapse engine's :class:`~scalewall.collapse.policies.Policy` builds from the
 real windows and the synthetic samples so far (replace, accumulate, accumulate-subsample,
-keep-real, fresh), with the policy's sampling bias (temperature, top-p). After each generation:
+keep-real, fresh; ``fresh-F`` draws its real share from the training split beyond those
+windows), with the policy's sampling bias (temperature, top-p). After each generation:
 
 * ``real_ppl``: held-out real perplexity, ``exp`` of the held-out cross-entropy;
 * ``judge_ppl``: mean per-sequence perplexity of the generation's samples under the frozen
   generation-0 model (Shumailov et al. 2024, Fig. 1b), with its histogram in the history;
 * ``distinct_4``: distinct token 4-grams over all 4-grams of the samples (Li et al. 2016), through
   :func:`scalewall.collapse.metrics.distinct_n` (4-grams: character bigrams barely vary);
-* ``vocab_survival``: share of the real windows' word types that appear in the samples.
+* ``vocab_survival``: share of the real windows' word types that appear in the samples;
+* ``kept_judge_ppl``: ``judge_ppl`` of the samples that pass the curation filters.
+
+Curation (``likelihood_keep``, ``judge``, ``dedup`` in ``[collapse]``) uses the collapse engine's
+filters: the generation samples ``sequences / likelihood_keep`` texts, drops repeats, and keeps
+the ``likelihood_keep`` share most likely under the frozen generation-0 model (``judge = "gen0"``)
+or under the generation's own model (``"current"``), so every generation still adds about
+``sequences`` texts.
 
 A chain (one policy, one seed) is one job of the run store; it checkpoints after each generation
 (the synthetic pool and the judge), so ``--resume`` continues at the next generation.
@@ -29,9 +37,20 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from scalewall.collapse.metrics import distinct_n
-from scalewall.collapse.policies import Policy, Pool, Samples, SamplingBias, make_mixer
+from scalewall.collapse.policies import (
+    Dedup,
+    Filter,
+    FilterContext,
+    LikelihoodFilter,
+    Policy,
+    Pool,
+    Samples,
+    SamplingBias,
+    make_mixer,
+)
 from scalewall.errors import InputError
 from scalewall.lm.config import RunConfig
 
@@ -40,8 +59,18 @@ if TYPE_CHECKING:
     from scalewall.runs.store import Run
 
 JOB = "scalewall.lm.collapse:job"
-SETTINGS = ("policies", "generations", "sequences", "temperature", "top_p", "epochs")
-METRICS = ("real_ppl", "judge_ppl", "distinct_4", "vocab_survival")
+SETTINGS = (
+    "policies",
+    "generations",
+    "sequences",
+    "temperature",
+    "top_p",
+    "epochs",
+    "likelihood_keep",
+    "judge",
+    "dedup",
+)
+METRICS = ("real_ppl", "judge_ppl", "distinct_4", "vocab_survival", "kept_judge_ppl")
 #: log10 bin edges of the judge-perplexity histogram (per-sequence perplexity 1 to 1e4).
 JUDGE_BINS = np.linspace(0.0, 4.0, 41)
 
@@ -63,8 +92,44 @@ def check_settings(s: Mapping[str, Any], source: str) -> None:
     for p in s.get("policies", []):
         parse_policy(str(p))
     SamplingBias(float(s.get("temperature", 1.0)), float(s.get("top_p", 1.0)))
+    curation_filters(s)
     if int(s.get("generations", 5)) < 2 or int(s.get("sequences", 600)) < 2:
         raise InputError(f"{source}: generations and sequences must be >= 2")
+
+
+def curation_filters(s: Mapping[str, Any]) -> tuple[Filter, ...]:
+    """The ``[collapse]`` table's curation as the collapse engine's filters (dedup first)."""
+    keep, judge, dedup = (
+        s.get("likelihood_keep", 0.0),
+        s.get("judge", "gen0"),
+        s.get("dedup", False),
+    )
+    if judge not in ("gen0", "current"):
+        raise InputError(f"[collapse] judge must be gen0 or current; got {judge!r}")
+    if not isinstance(dedup, bool):
+        raise InputError(f"[collapse] dedup must be true or false; got {dedup!r}")
+    if isinstance(keep, bool) or not isinstance(keep, int | float):
+        raise InputError(f"[collapse] likelihood_keep must be a number in [0, 1]; got {keep!r}")
+    filters: list[Filter] = [Dedup()] if dedup else []
+    if keep > 0:
+        filters.append(LikelihoodFilter(float(keep), "gen0" if judge == "gen0" else "current"))
+    return tuple(filters)
+
+
+@dataclasses.dataclass(frozen=True)
+class _TextDensity:
+    """A trained LM as the likelihood filter sees it: log-probability of each sampled text."""
+
+    model: Any
+
+    def log_prob(self, values: NDArray[np.int64]) -> NDArray[np.float64]:
+        import torch
+
+        from scalewall.lm.train import token_losses
+
+        s, m = values.shape[:2]
+        nll = token_losses(self.model, values.reshape(s * m, -1), torch.device("cpu"))
+        return -nll.sum(axis=1).reshape(s, m)
 
 
 def chain_configs(sweep: Sweep) -> list[tuple[str, dict[str, Any]]]:
@@ -85,6 +150,9 @@ def chain_configs(sweep: Sweep) -> list[tuple[str, dict[str, Any]]]:
                         "temperature": float(s.get("temperature", 1.0)),
                         "top_p": float(s.get("top_p", 1.0)),
                         "epochs": float(s.get("epochs", 3.0)),
+                        "curation": {
+                            k: s[k] for k in ("likelihood_keep", "judge", "dedup") if k in s
+                        },
                     },
                 )
             )
@@ -116,7 +184,9 @@ def job(config: Mapping[str, Any], run: Run) -> dict[str, Any]:
         parse_policy(config["policy"]),
         n=config["sequences"],
         bias=SamplingBias(config["temperature"], config["top_p"]),
+        filters=curation_filters(config.get("curation", {})),
     )
+    keep = float(config.get("curation", {}).get("likelihood_keep", 0.0)) or 1.0
     data = prepare(cfg)
     tok, T, n = data.tokenizer, cfg.context, config["sequences"]
     rows = data.train[: n * (T + 1)].reshape(-1, T + 1)
@@ -124,7 +194,19 @@ def job(config: Mapping[str, Any], run: Run) -> dict[str, Any]:
         raise InputError(f"the corpus has {len(rows)} windows of context + 1 tokens; {n} asked")
     real_words = {w for ws in _words([tok.decode(r) for r in rows]) for w in ws}
     prompt = int(tok.encode("\n")[0]) if "\n" in tok.decode(list(range(tok.vocab_size))) else 0
-    pool = Pool(real=Samples.of(rows), history=policy.mix.history)
+    spare = data.train[n * (T + 1) :]
+    spare = spare[: len(spare) // (T + 1) * (T + 1)].reshape(-1, T + 1)
+
+    def draw_real(k: int, rng: np.random.Generator) -> Samples:
+        """Fresh real windows for ``fresh-F``: unseen ones from the rest of the training split."""
+        if k > len(spare):
+            raise InputError(
+                f"fresh real data: the corpus has {len(spare)} windows beyond the {n} real ones and"
+                f" {k} are asked per generation; use a larger corpus or fewer sequences"
+            )
+        return Samples.of(spare[rng.choice(len(spare), size=k, replace=False)])
+
+    pool = Pool(real=Samples.of(rows), draw_real=draw_real, history=policy.mix.history)
     history: list[dict[str, Any]] = []
     start, judge_bytes = 0, None
     saved = run.checkpoint()
@@ -146,7 +228,7 @@ def job(config: Mapping[str, Any], run: Run) -> dict[str, Any]:
         if judge_bytes is None:
             judge_bytes = model_run.data
         judge = load_model(cfg, judge_bytes, "cpu")
-        prompts = np.full((n, 1), prompt, dtype=np.int64)
+        prompts = np.full((math.ceil(n / keep), 1), prompt, dtype=np.int64)
         synth = sample(
             model,
             prompts,
@@ -156,6 +238,8 @@ def job(config: Mapping[str, Any], run: Run) -> dict[str, Any]:
             seed=cfg.seed * 100_003 + g,
         )
         seq_ppl = np.exp(token_losses(judge, synth, torch.device("cpu")).mean(axis=1))
+        ctx = FilterContext(current=_TextDensity(model), judge=_TextDensity(judge))
+        curated = policy.curate(Samples.of(synth), ctx, rng)
         words = _words([tok.decode(r[1:]) for r in synth])
         seen = {w for ws in words for w in ws}
         hist, _ = np.histogram(np.log10(seq_ppl), bins=JUDGE_BINS)
@@ -166,11 +250,12 @@ def job(config: Mapping[str, Any], run: Run) -> dict[str, Any]:
                 "judge_ppl": float(seq_ppl.mean()),
                 "distinct_4": distinct_n(synth[:, 1:], 4, tok.vocab_size),
                 "vocab_survival": len(seen & real_words) / len(real_words),
+                "kept_judge_ppl": float(seq_ppl[curated.mask[0]].mean()),
                 "train_items": len(train_rows),
                 "judge_hist": hist.tolist(),
             }
         )
-        pool.add(Samples.of(synth))
+        pool.add(curated)
         kept = [s.valid(0) for s in pool.synthetic]
         run.save(
             _pack({"next": g + 1, "history": history, "synthetic": kept, "judge": judge_bytes}),

@@ -87,6 +87,11 @@ def render_lm(folder: Path, figs: Sequence[FigureFile]) -> str:
         for k, v in fit["params"].items()
     ]
     law = table(["parameter", "estimate [95% interval]"], rows, numeric=[False, True])
+    notes = list(fit.get("warnings", []))
+    if fit["params"].get("E", 1.0) < 1e-6:
+        notes.append("E sits at its lower bound 0: runs this small and short do not pin the floor")
+    if notes:
+        law += "<ul class=note>" + "".join(f"<li>{escape(w)}</li>" for w in notes) + "</ul>"
     cf_html = ""
     if sw.get("concept_frequency"):
         cf = sw["concept_frequency"]
