@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -80,14 +81,19 @@ def print_summary(results_dir: Path, report: Path) -> None:
     """The measured claims as a table on stdout, then where the report is."""
     claims = json.loads((results_dir / "claims.json").read_text(encoding="utf-8"))
     measured = [c for c in claims if c["verdict"] != NOT_MEASURED]
-    t = Table(title="claims check", title_justify="left")
-    t.add_column("#", justify="right")
+    t = Table(
+        title="claims check (rules and evidence: the report)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    t.add_column("#", justify="right", no_wrap=True)
+    t.add_column("verdict", no_wrap=True)
+    t.add_column("value [interval] unit", justify="right")
     t.add_column("claim")
-    t.add_column("value [interval]", justify="right")
-    t.add_column("unit")
-    t.add_column("verdict")
     for c in measured:
-        t.add_row(str(c["id"]), c["claim"], _value(c), c.get("unit", ""), c["verdict"])
+        value = f"{_value(c)} {c.get('unit', '')}".strip()
+        claim = c["claim"] if len(c["claim"]) <= 48 else c["claim"][:47].rstrip() + "\u2026"
+        t.add_row(str(c["id"]), c["verdict"], value, claim)
     out.print(t)
     rest = len(claims) - len(measured)
     if rest:
