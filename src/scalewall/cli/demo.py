@@ -91,7 +91,8 @@ def print_summary(results_dir: Path, report: Path) -> None:
     t.add_column("value [interval] unit", justify="right")
     t.add_column("claim")
     for c in measured:
-        value = f"{_value(c)} {c.get('unit', '')}".strip()
+        unit = str(c.get("unit", ""))
+        value = f"{_value(c)} {unit.removeprefix('%').strip()}".strip()
         claim = c["claim"] if len(c["claim"]) <= 48 else c["claim"][:47].rstrip() + "\u2026"
         t.add_row(str(c["id"]), c["verdict"], value, claim)
     out.print(t)
