@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import pandas as pd
@@ -27,8 +26,7 @@ from scalewall.cli.options import (
     UCol,
     column_map,
 )
-from scalewall.data import registry
-from scalewall.data.runs import FlopConvention, load_runs, read_table
+from scalewall.data.runs import FlopConvention, load_runs, read_source
 from scalewall.errors import InputError
 from scalewall.laws.isoflop import GAP_DECADES, IsoflopResult
 from scalewall.laws.isoflop import isoflop as run_isoflop
@@ -53,14 +51,9 @@ def raw_runs(
     if budget_col is None and drop_flagged is None:
         return load_runs(source, columns=columns, flops=flops, require=("N", "loss"))
     mapping: dict[str, str] = {}
-    if not Path(source).exists() and source in {e.name for e in registry.ENTRIES}:
-        e = registry.entry(source)
+    raw, e = read_source(source)
+    if e is not None:
         mapping.update(e.columns)
-        raw = read_table(registry.fetch(source))
-        if e.known_duplicate_rows:
-            raw = raw.drop_duplicates().reset_index(drop=True)
-    else:
-        raw = read_table(source)
     mapping.update(columns)
     for col, flag in ((budget_col, "--budget-col"), (drop_flagged, "--drop-flagged")):
         if col is not None and col not in raw.columns:

@@ -468,6 +468,12 @@ def entry(name: str) -> DataEntry:
         ) from None
 
 
+def names_entry(source: str | Path) -> bool:
+    """True when ``source`` is a registry name rather than an existing file (a file wins)."""
+    s = str(source)
+    return s in _BY_NAME and not Path(s).exists()
+
+
 def data_dir() -> Path:
     """The folder files are read from and downloaded into."""
     env = os.environ.get(ENV_VAR)

@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from scalewall.data import registry
+from scalewall.data.registry import DataEntry
 from scalewall.errors import InputError, ScalewallWarning, input_error
 
 NUMERIC = ("N", "D", "C", "loss", "unique_tokens", "step")
@@ -30,6 +32,18 @@ class FlopConvention(str, enum.Enum):
     @property
     def factor(self) -> float:
         return 6.0 if self is FlopConvention.six_nd else 8.0
+
+
+def read_source(source: str | Path) -> tuple[pd.DataFrame, DataEntry | None]:
+    """A table from a registry name (fetched; exact repeats the entry documents are dropped) or
+    from a file, with the registry entry when there is one (its column mapping, its citation)."""
+    if not registry.names_entry(source):
+        return read_table(source), None
+    e = registry.entry(str(source))
+    raw = read_table(registry.fetch(e.name))
+    if e.known_duplicate_rows:  # published with exact repeats: drop them, as documented
+        raw = raw.drop_duplicates().reset_index(drop=True)
+    return raw, e
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
@@ -86,7 +100,6 @@ def load_runs(
     require : iterable of str
         Runs-table columns the caller needs after filling.
     """
-    from scalewall.data import registry
 
     conv = FlopConvention(flops)
     mapping: dict[str, str] = {}
@@ -94,17 +107,10 @@ def load_runs(
         raw = source
         name = source_name or "table"
     else:
-        s = str(source)
-        if not Path(s).exists() and s in {e.name for e in registry.ENTRIES}:
-            e = registry.entry(s)
+        raw, e = read_source(source)
+        if e is not None:
             mapping.update(e.columns)
-            raw = read_table(registry.fetch(s))
-            if e.known_duplicate_rows:  # published with exact repeats: drop them, as documented
-                raw = raw.drop_duplicates().reset_index(drop=True)
-            name = source_name or s
-        else:
-            raw = read_table(s)
-            name = source_name or s
+        name = source_name or str(source)
     mapping.update({k: v for k, v in (columns or {}).items() if v})
     _check_duplicates(raw, name)
     df = _map_columns(raw, mapping, name)

@@ -27,15 +27,11 @@ WIDE_PATTERN = "*_acc"
 
 def _read(source: str | Path | pd.DataFrame, name: str | None) -> tuple[pd.DataFrame, str]:
     """A frame, a registry name (see ``scalewall data list``) or a table file."""
-    from scalewall.data import registry
-    from scalewall.data.runs import read_table
+    from scalewall.data.runs import read_source
 
     if isinstance(source, pd.DataFrame):
         return source, name or "table"
-    s = str(source)
-    if not Path(s).exists() and s in {e.name for e in registry.ENTRIES}:
-        return read_table(registry.fetch(s)), name or s
-    return read_table(s), name or s
+    return read_source(source)[0], name or str(source)
 
 
 def _column(raw: pd.DataFrame, col: str, what: str, flag: str, src: str) -> str:

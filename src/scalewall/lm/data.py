@@ -13,9 +13,9 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import NDArray
 
+from scalewall.data.corpus import load_text
 from scalewall.errors import InputError
 from scalewall.lm.config import RunConfig
-from scalewall.lm.corpus import load_text
 from scalewall.lm.tokenize import Ids, Tokenizer, fit_tokenizer
 
 
@@ -34,8 +34,6 @@ def tokenized(
 ) -> TokenData:
     """Tokenize a corpus once per process; the tokenizer is fitted on the training split."""
     text = load_text(corpus, column)
-    if not text.strip():
-        raise InputError(f"{corpus}: the corpus is empty; give a file with text in it")
     cut = int(len(text) * (1 - val_fraction))
     tok = fit_tokenizer(kind, text[:cut] if kind != "char" else text, vocab_size)
     return TokenData(tok, tok.encode(text[:cut]), tok.encode(text[cut:]))

@@ -18,7 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from scalewall.data.runs import read_table
+from scalewall.data.registry import names_entry
+from scalewall.data.runs import read_source, read_table
 from scalewall.errors import input_error
 
 #: Canonical column -> the CLI flag that maps it, for messages.
@@ -60,24 +61,19 @@ def _read(source: str | Path | pd.DataFrame) -> tuple[pd.DataFrame, str, dict[st
     if isinstance(source, pd.DataFrame):
         return source.reset_index(drop=True), "table", {}
     s = str(source)
-    if not Path(s).exists() and s in REGISTRY_COLUMNS:
-        from scalewall.data.registry import fetch
-
-        raw = read_table(fetch(s))
-        if s in _ROW_FILTER:
-            col, val = _ROW_FILTER[s]
-            raw = raw[raw[col] == val]
-        return raw.reset_index(drop=True), s, dict(REGISTRY_COLUMNS[s])
-    if not Path(s).exists():
-        from scalewall.data.registry import ENTRIES
-
-        if s in {e.name for e in ENTRIES}:
-            raise input_error(
-                "this registry entry is not a table of repeated samples",
-                source=s,
-                fix=f"use one of: {', '.join(REGISTRY_COLUMNS)}",
-            )
-    return read_table(s), s, {}
+    if not names_entry(s):
+        return read_table(s), s, {}
+    if s not in REGISTRY_COLUMNS:
+        raise input_error(
+            "this registry entry is not a table of repeated samples",
+            source=s,
+            fix=f"use one of: {', '.join(REGISTRY_COLUMNS)}",
+        )
+    raw = read_source(s)[0]
+    if s in _ROW_FILTER:
+        col, val = _ROW_FILTER[s]
+        raw = raw[raw[col] == val]
+    return raw.reset_index(drop=True), s, dict(REGISTRY_COLUMNS[s])
 
 
 def _pick(
@@ -269,12 +265,7 @@ def load_curve(
     Column names are stripped of spaces (the digitised Brown et al. files say ``x, y``).
     """
     name = str(source)
-    if not Path(name).exists():
-        from scalewall.data.registry import ENTRIES, fetch
-
-        if name in {e.name for e in ENTRIES}:
-            source = fetch(name)
-    raw = read_table(source)
+    raw = read_source(source)[0]
     raw.columns = [str(col).strip() for col in raw.columns]
     vals = {}
     for col, what in ((x_col, "samples k"), (y_col, "accuracy")):

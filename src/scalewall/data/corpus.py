@@ -1,8 +1,9 @@
-"""Text corpora for the LM: the registry's ``tinyshakespeare`` by default, or the user's own.
+"""Text corpora, for the n-gram collapse models and the small LMs alike.
 
-A corpus is named by a registry entry, a text file, a JSONL or Parquet file with a text column,
-or a Hugging Face dataset saved with ``save_to_disk`` (needs the ``datasets`` package). Records of
-a table are joined with a blank line between them.
+A corpus is named by a registry entry (``tinyshakespeare`` by default), a text file, a JSONL or
+Parquet file with a text column, or a Hugging Face dataset saved with ``save_to_disk`` (needs the
+``datasets`` package). Records of a table are joined with a blank line between them. Empty or
+binary input is a one-line error here, so no caller has to check for it.
 """
 
 from __future__ import annotations
@@ -74,25 +75,29 @@ def load_text(corpus: str = DEFAULT, column: str = "text") -> str:
     """
     from scalewall.data import registry
 
-    p = Path(corpus)
-    if not p.exists() and corpus in {e.name for e in registry.ENTRIES}:
-        p = registry.fetch(corpus)
+    p = registry.fetch(corpus) if registry.names_entry(corpus) else Path(corpus)
     if not p.exists():
         raise input_error(
             "corpus not found", source=corpus, fix="give a registry name or an existing file"
         )
     if p.is_dir():
-        if (p / "dataset_info.json").is_file() or (p / "dataset_dict.json").is_file():
-            return _hf_text(p, column)
-        raise input_error("is a folder but not a saved Hugging Face dataset", source=corpus)
-    if p.suffix.lower() in TABLE_SUFFIXES:
-        return _table_text(p, column)
-    try:
-        return p.read_text(encoding="utf-8")
-    except UnicodeDecodeError as e:
-        raise input_error(
-            f"is not UTF-8 text (byte {e.start})", source=corpus, fix="convert it to UTF-8"
-        ) from None
+        if not ((p / "dataset_info.json").is_file() or (p / "dataset_dict.json").is_file()):
+            raise input_error("is a folder but not a saved Hugging Face dataset", source=corpus)
+        text = _hf_text(p, column)
+    elif p.suffix.lower() in TABLE_SUFFIXES:
+        text = _table_text(p, column)
+    else:
+        try:
+            text = p.read_text(encoding="utf-8")
+        except UnicodeDecodeError as e:
+            raise input_error(
+                f"is not UTF-8 text (byte {e.start})", source=corpus, fix="convert it to UTF-8"
+            ) from None
+    if "\x00" in text:
+        raise InputError(f"{corpus}: binary data, not text; give a text, JSONL or Parquet file")
+    if not text.strip():
+        raise InputError(f"{corpus}: the corpus is empty; give a file with text in it")
+    return text
 
 
 __all__ = ["DEFAULT", "load_text"]
