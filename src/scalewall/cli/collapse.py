@@ -14,6 +14,7 @@ from scalewall.collapse.models import MODELS
 from scalewall.collapse.policies import MIXERS
 from scalewall.collapse.sweep import Cell, load_config, run_sweep, summary_payload
 from scalewall.errors import InputError
+from scalewall.laws.result import fmt
 
 POL, MOD, RUN = "Policy", "Model", "Run"
 
@@ -135,15 +136,11 @@ def collapse(
                     r["model"],
                     r["policy"],
                     r["metric"],
-                    *(_fmt(r[k]) for k in ("mean", "lo", "hi")),
+                    *(fmt(r[k]) for k in ("mean", "lo", "hi")),
                 )
             out.print(tab)
 
         emit(payload, json_out, quiet, show)
-
-
-def _fmt(v: float | None) -> str:
-    return "nan" if v is None else f"{v:.4g}"
 
 
 def parse_options(items: list[str] | None) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from rich.table import Table
 from scalewall.cli.common import emit, out, progress_bar, user_errors
 from scalewall.cli.options import Debug, JsonOut, Quiet, Seed, Source
 from scalewall.errors import InputError
+from scalewall.laws.result import fmt
 from scalewall.tts import compute, coverage, vote
 from scalewall.tts.io import (
     counts_from_samples,
@@ -95,10 +96,6 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def _f(v: Any, digits: int = 4) -> str:
-    return "-" if v is None or (isinstance(v, float) and not np.isfinite(v)) else f"{v:.{digits}g}"
-
-
 def passk(
     source: Source,
     k: Ks = "1,10,100",
@@ -171,8 +168,8 @@ def passk(
                 t.add_row(
                     str(r.model),
                     str(r.k),
-                    _f(r.pass_at_k),
-                    f"[{_f(r.lo)}, {_f(r.hi)}]",
+                    fmt(r.pass_at_k),
+                    f"[{fmt(r.lo)}, {fmt(r.hi)}]",
                     str(r.n_problems),
                 )
             out.print(t)
@@ -184,9 +181,9 @@ def passk(
                     d.add_row(
                         f"{r.model_a} - {r.model_b}",
                         str(r.k),
-                        _f(r.difference),
-                        f"[{_f(r.lo)}, {_f(r.hi)}]",
-                        _f(r.share_positive, 3),
+                        fmt(r.difference),
+                        f"[{fmt(r.lo)}, {fmt(r.hi)}]",
+                        fmt(r.share_positive, 3),
                     )
                 out.print(d)
 
@@ -274,9 +271,9 @@ def vote_cmd(
                 t.add_row(
                     str(r.model),
                     str(r.k),
-                    _f(r.accuracy),
-                    f"[{_f(r.lo)}, {_f(r.hi)}]",
-                    _f(r.pass_at_k),
+                    fmt(r.accuracy),
+                    f"[{fmt(r.lo)}, {fmt(r.hi)}]",
+                    fmt(r.pass_at_k),
                 )
             out.print(t)
 
@@ -335,10 +332,10 @@ def coverage_cmd(
                 err = d["brown_fit_error"]
                 t.add_row(
                     m,
-                    _f(f["brown"]["a"]),
-                    _f(f["brown"]["b"]),
-                    _f(f["schaeffer-ls"]["exponent"]),
-                    _f(f["beta"]["alpha"]),
+                    fmt(f["brown"]["a"]),
+                    fmt(f["brown"]["b"]),
+                    fmt(f["schaeffer-ls"]["exponent"]),
+                    fmt(f["beta"]["alpha"]),
                     f"{err['mean']:.4f} +- {err['sd']:.4f}",
                 )
             out.print(t)
@@ -352,9 +349,9 @@ def coverage_cmd(
                     b.add_row(
                         m,
                         r["method"],
-                        _f(r["predicted"]),
-                        f"[{_f(r['lo'])}, {_f(r['hi'])}]",
-                        _f(r["observed"]),
+                        fmt(r["predicted"]),
+                        f"[{fmt(r['lo'])}, {fmt(r['hi'])}]",
+                        fmt(r["observed"]),
                     )
             out.print(b)
 
@@ -419,10 +416,10 @@ def compute_cmd(
                 t.add_column(col, justify="right")
             for r in payload["budgets"]:
                 t.add_row(
-                    _f(r["budget_large_samples"]),
-                    _f(r["large_accuracy"], 3),
-                    _f(r["small_samples"], 4),
-                    _f(r["small_accuracy"], 3),
+                    fmt(r["budget_large_samples"]),
+                    fmt(r["large_accuracy"], 3),
+                    fmt(r["small_samples"], 4),
+                    fmt(r["small_accuracy"], 3),
                 )
             out.print(t)
 
@@ -462,7 +459,7 @@ def verifier_cmd(
             for col in ("model", "k", "accuracy", "ceiling"):
                 t.add_column(col, justify="left" if col == "model" else "right")
             for r in payload["results"]:
-                t.add_row(str(r["model"]), str(r["k"]), _f(r["accuracy"]), _f(r["ceiling"]))
+                t.add_row(str(r["model"]), str(r["k"]), fmt(r["accuracy"]), fmt(r["ceiling"]))
             out.print(t)
 
         emit(payload, json_out, quiet, show)

@@ -184,11 +184,13 @@ class FitResult:
         return "\n".join(lines)
 
 
-def fmt(v: float | None, digits: int = 4) -> str:
-    """Format a number for people: 4 significant digits, 'inf' and 'n/a' spelled out."""
+def fmt(v: Any, digits: int = 4) -> str:
+    """Format a number for people (any real: a float, a numpy or pandas scalar): 4 significant
+    digits, 'inf' and 'n/a' spelled out."""
     if v is None:
         return "n/a"
-    if isinstance(v, float) and math.isinf(v):
+    v = float(v)
+    if math.isinf(v):
         return "inf" if v > 0 else "-inf"
     if v == 0:
         return "0"
