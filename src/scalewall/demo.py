@@ -42,6 +42,7 @@ from scalewall.downstream import demo_section as downstream_section
 from scalewall.forecast import demo_section as forecast_section
 from scalewall.laws import allocation, repeated_section
 from scalewall.laws.api import exclude_top_loss, fit
+from scalewall.laws.bootstrap import percentile_interval
 from scalewall.laws.catalog import make_law
 from scalewall.laws.compare import objective_shifts
 from scalewall.laws.objectives import ObjectiveName
@@ -85,7 +86,6 @@ def frontier_table(res: FitResult, grid: Array = FRONTIER_GRID) -> pd.DataFrame:
     The relative gain is ``(L*(C) - L*(10 C)) / L*(C)``: the share of the total loss that the next
     10x of compute removes on the compute-optimal frontier.
     """
-    q = 100 * (1 - res.level) / 2
 
     def quantities(p: Mapping[str, Array | float]) -> dict[str, Array]:
         opt = allocation.optimal_allocation(p, grid, res.flop_factor)
@@ -102,7 +102,7 @@ def frontier_table(res: FitResult, grid: Array = FRONTIER_GRID) -> pd.DataFrame:
     draws = quantities({k: v[:, None] for k, v in _draws(res).items()})
     cols: dict[str, Any] = {"procedure": res.procedure, "compute": grid}
     for k, v in point.items():
-        lo, hi = np.nanpercentile(draws[k], [q, 100 - q], axis=0)
+        lo, hi = percentile_interval(draws[k], res.level)
         cols[k], cols[f"{k}_lo"], cols[f"{k}_hi"] = v, lo, hi
     return pd.DataFrame(cols)
 

@@ -12,6 +12,7 @@ from rich.table import Table
 from scalewall.cli.common import emit, out, progress_bar, user_errors
 from scalewall.cli.options import Debug, JsonOut, Quiet, Seed, Source
 from scalewall.errors import InputError
+from scalewall.laws.bootstrap import percentile_interval as interval
 from scalewall.laws.result import fmt
 from scalewall.tts import compute, coverage, vote
 from scalewall.tts.io import (
@@ -23,7 +24,6 @@ from scalewall.tts.io import (
     schaeffer_k_grid,
 )
 from scalewall.tts.passk import METRICS, bootstrap_means, paired_difference, passk_table
-from scalewall.tts.passk import percentile_interval as interval
 
 INPUT, UNC = "Input", "Uncertainty"
 app = typer.Typer(

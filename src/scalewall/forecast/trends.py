@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 
 from scalewall.errors import InputError, ScalewallWarning
 from scalewall.forecast.tables import ModelTable, in_domain, usable
+from scalewall.laws.bootstrap import percentile_interval
 
 Array = NDArray[np.float64]
 
@@ -132,8 +133,7 @@ def fit_rate(
     logy = np.log10(y)
     slope = float(ols_slopes(t, logy))
     draws = bootstrap_slopes(t, logy, replicates, seed) if replicates else np.array([slope])
-    q = 100 * (1 - level) / 2
-    lo, hi = np.nanpercentile(draws, [q, 100 - q])
+    lo, hi = percentile_interval(draws, level)
     return 10**slope, float(10**lo), float(10**hi), draws
 
 

@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 from scalewall.data.runs import load_runs
 from scalewall.errors import InputError, ScalewallError, ScalewallWarning
 from scalewall.laws import allocation, epoch2024
-from scalewall.laws.bootstrap import refit_batch, resample_weights
+from scalewall.laws.bootstrap import percentile_interval, refit_batch, resample_weights
 from scalewall.laws.catalog import LawName, make_law
 from scalewall.laws.fitter import RawFit, fit_raw, unpack
 from scalewall.laws.forms import Chinchilla, Inputs, Law
@@ -84,13 +84,6 @@ def flag_outliers(residuals: Array, threshold: float = 4.0) -> list[dict[str, An
                 "reason": f"observed loss {abs(z[i]):.1f} robust SDs {side} the fit",
             }
         )
-    return out
-
-
-def _interval(draws: Array, level: float) -> Array:
-    q = 100 * (1 - level) / 2
-    with np.errstate(invalid="ignore"):  # 'unreachable' draws are inf; inf - inf is harmless here
-        out: Array = np.asarray(np.nanpercentile(draws, [q, 100 - q], axis=0), dtype=float)
     return out
 
 
@@ -282,14 +275,17 @@ def fit(
         res.samples_ = np.column_stack([draws[k] for k in lw.param_names])
         tied_beta = ["beta"] if isinstance(lw, Chinchilla) and lw.tied else []
         res.ci = {
-            k: [float(x) for x in _interval(draws[k], level)] for k in (*lw.param_names, *tied_beta)
+            k: [float(x) for x in percentile_interval(draws[k], level)]
+            for k in (*lw.param_names, *tied_beta)
         }
         dder = _derived(lw, draws, flop_factor, budgets_arr)
         if target_loss is not None and dder:
             dder[f"compute_for_loss_{target_loss:g}"] = allocation.compute_for_loss(
                 _with_beta(draws), target_loss, flop_factor
             )
-        res.derived_ci = {k: [float(x) for x in _interval(v, level)] for k, v in dder.items()}
+        res.derived_ci = {
+            k: [float(x) for x in percentile_interval(v, level)] for k, v in dder.items()
+        }
         if frontier:
             draws_dr = allocation.diminishing_returns(_with_beta(draws), dr_budgets, flop_factor)
         res.bootstrap = {
@@ -390,7 +386,7 @@ def _dr_rows(
             if k in draws:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", RuntimeWarning)
-                    lo, hi = _interval(draws[k][:, j], level)
+                    lo, hi = percentile_interval(draws[k][:, j], level)
                 row[f"{k}_lo"], row[f"{k}_hi"] = float(lo), float(hi)
         rows.append(row)
     return rows

@@ -39,6 +39,7 @@ from numpy.typing import NDArray
 from scalewall.data.runs import load_runs
 from scalewall.errors import InputError, ScalewallError
 from scalewall.laws.api import exclude_top_loss, fit, inputs_of
+from scalewall.laws.bootstrap import percentile_interval
 from scalewall.laws.catalog import make_law
 from scalewall.laws.forms import Inputs, Law
 from scalewall.laws.objectives import Objective, ObjectiveName
@@ -301,14 +302,6 @@ def draw_predictions(law: Law, X: Inputs, samples: Array) -> Array:
     return out
 
 
-def _band(draws: Array, level: float) -> tuple[Array, Array]:
-    q = 100 * (1 - level) / 2
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        lo, hi = np.nanpercentile(draws, [q, 100 - q], axis=0)
-    return np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
-
-
 def _safe_log(x: Array) -> Array:
     out: Array = np.log(np.maximum(x, 1e-300))
     return out
@@ -345,12 +338,12 @@ def _score(
     inside = None
     if res.samples_ is not None:
         draws = draw_predictions(law, X_test, res.samples_)
-        lo, hi = _band(draws, level)
+        lo, hi = percentile_interval(draws, level)
         inside = (y >= lo) & (y <= hi)
         reps = max(1, math.ceil(PREDICTIVE_SAMPLES / draws.shape[0]))
         logd = np.repeat(_safe_log(draws), reps, axis=0)
         noise = r_tr[rng.integers(0, r_tr.size, size=logd.shape)]
-        plo, phi = (np.exp(x) for x in _band(logd + noise, level))
+        plo, phi = (np.exp(x) for x in percentile_interval(logd + noise, level))
     else:  # no parameter draws: point prediction widened by the residual quantiles only
         q = (1 - level) / 2
         qlo, qhi = np.quantile(r_tr, [q, 1 - q])

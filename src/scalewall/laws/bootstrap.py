@@ -8,6 +8,7 @@ resampled together (by group), as Besiroglu et al. 2024 recommend for clustered 
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 
 import numpy as np
@@ -22,6 +23,20 @@ Array = NDArray[np.float64]
 Progress = Callable[[int, int], None]
 
 _CHUNK_ELEMENTS = 1_500_000  # replicates x rows per batch, keeps memory near 100 MB
+
+
+def percentile_interval(
+    draws: NDArray[np.float64], level: float, axis: int | None = 0
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Percentile interval of bootstrap (or Monte Carlo) draws at ``level``, along ``axis``.
+
+    NaN draws (failed refits) are left out; infinite ones ('unreachable') stay in and count.
+    """
+    q = 100 * (1 - level) / 2
+    with warnings.catch_warnings(), np.errstate(invalid="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns give NaN bounds
+        lo, hi = np.nanpercentile(draws, [q, 100 - q], axis=axis)
+    return np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
 
 
 def resample_weights(

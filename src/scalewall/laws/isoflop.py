@@ -46,6 +46,7 @@ from scipy import stats
 
 from scalewall.data.runs import load_runs
 from scalewall.errors import InputError
+from scalewall.laws.bootstrap import percentile_interval
 from scalewall.laws.result import _clean
 
 Array = NDArray[np.float64]
@@ -485,9 +486,8 @@ def isoflop(
         groups_xy = [(np.log10(N[labels == g]), y[labels == g]) for g in used]
         rng = np.random.default_rng(np.random.SeedSequence(seed))
         a_d, b_d, failed = _bootstrap(groups_xy, lc, flop_factor, bootstrap, rng)
-        q = 100 * (1 - level) / 2
         for key, d in (("a", a_d), ("b", b_d)):
-            lo, hi = np.nanpercentile(d, [q, 100 - q])
+            lo, hi = percentile_interval(d, level)
             ex[key]["ci_bootstrap"] = [float(lo), float(hi)]
             ex[key]["ci"] = ex[key]["ci_bootstrap"]
         boot.update(failed=failed, resample="rows within each budget", method="percentile")

@@ -24,6 +24,7 @@ import pandas as pd
 
 from scalewall.data.runs import load_runs
 from scalewall.laws.api import fit
+from scalewall.laws.bootstrap import percentile_interval
 from scalewall.laws.catalog import make_law
 from scalewall.laws.data_constrained import (
     MUENNIGHOFF_2023,
@@ -60,9 +61,8 @@ def fit_command(replicates: int) -> str:
 
 def effective_table(r_d_draws: np.ndarray, r_d_hat: float, level: float) -> pd.DataFrame:
     """``D'/U`` against epochs: estimate, percentile band, published curve, fresh diagonal."""
-    q = 100 * (1 - level) / 2
     draws = effective_tokens(EPOCH_GRID, 1.0, r_d_draws[:, None])
-    lo, hi = np.percentile(draws, [q, 100 - q], axis=0)
+    lo, hi = percentile_interval(draws, level)
     return pd.DataFrame(
         {
             "epochs": EPOCH_GRID,

@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 
 from scalewall.errors import InputError
 from scalewall.laws.api import fit
+from scalewall.laws.bootstrap import percentile_interval
 from scalewall.laws.data_constrained import (
     MUENNIGHOFF_2023,
     MUENNIGHOFF_2023_CITATION,
@@ -156,9 +157,8 @@ def frequency_slope(
     rng = np.random.default_rng(np.random.SeedSequence(seed))
     W = rng.multinomial(len(x), np.full(len(x), 1 / len(x)), size=bootstrap).astype(float)
     bs, br2 = _wls_slope(x, y, W)
-    q = 100 * (1 - level) / 2
-    lo, hi = np.nanpercentile(bs, [q, 100 - q])
-    r2lo, r2hi = np.nanpercentile(br2, [q, 100 - q])
+    lo, hi = percentile_interval(bs, level)
+    r2lo, r2hi = percentile_interval(br2, level)
     return {
         "slope_per_decade": float(slope),
         "slope_ci": [float(lo), float(hi)],

@@ -26,6 +26,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import minimize, minimize_scalar
 from scipy.special import betaln, digamma
 
+from scalewall.laws.bootstrap import percentile_interval
 from scalewall.tts.passk import pass_at_k
 
 Array = NDArray[np.float64]
@@ -246,13 +247,12 @@ def backtest(
     sub = subsample_counts(
         nn, cc, fit_n, repeats, np.random.default_rng(np.random.SeedSequence(seed))
     )
-    q = 100 * (1 - level) / 2
     out = []
     for method in methods:
         pred = _batched_predictions(method, sub, fit_n, target_k, ls_grid)
         pred = pred[np.isfinite(pred)]
         mean = float(pred.mean()) if pred.size else float("nan")
-        lo, hi = np.percentile(pred, [q, 100 - q]) if pred.size else (np.nan, np.nan)
+        lo, hi = percentile_interval(pred, level) if pred.size else (np.nan, np.nan)
         out.append(
             {
                 "method": method,

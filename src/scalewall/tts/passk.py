@@ -20,7 +20,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from scalewall.errors import input_error
-from scalewall.laws.bootstrap import resample_weights
+from scalewall.laws.bootstrap import percentile_interval, resample_weights
 from scalewall.tts.io import aligned, model_counts
 
 Array = NDArray[np.float64]
@@ -107,13 +107,6 @@ def bootstrap_means(per_problem: Array, replicates: int, rng: np.random.Generato
     w = resample_weights(per_problem.shape[0], replicates, rng)
     out: Array = (w @ per_problem) / per_problem.shape[0]
     return out
-
-
-def percentile_interval(draws: Array, level: float) -> tuple[Array, Array]:
-    """Percentile interval along axis 0 (``level`` in (0, 1))."""
-    q = 100 * (1 - level) / 2
-    lo, hi = np.percentile(draws, [q, 100 - q], axis=0)
-    return lo, hi
 
 
 def _rng(seed: int) -> np.random.Generator:
@@ -228,5 +221,4 @@ __all__ = [
     "pass_at_k",
     "pass_hat_k",
     "passk_table",
-    "percentile_interval",
 ]
