@@ -362,6 +362,163 @@ ENTRIES: tuple[DataEntry, ...] = (
         )
     ),
     DataEntry(
+        name="monkeys-pythia-gsm8k-grid",
+        filename="monkeys_pythia_gsm8k_counts_by_params_tokens_schaeffer2025.csv",
+        sha256="6ba01a91a7036b4173cf06efa9971b46638bc081277d3d84cf8b46dbf83b0a26",
+        license="none stated (samples from Brown et al.'s released monkey_business data)",
+        citation="Brown et al. 2024 (arXiv 2407.21787); Schaeffer et al. 2025 (arXiv 2502.17578)",
+        description=(
+            "Per-problem correct counts on GSM8K for 9 Pythia sizes (14M-12B) x training-token "
+            "checkpoints (2M-300B), with inference FLOPs"
+        ),
+    ),
+    DataEntry(
+        name="monkeys-pythia-math-grid",
+        filename="monkeys_pythia_math_counts_by_params_tokens_schaeffer2025.csv",
+        sha256="55377fdcacbe720a1f3a2e385068efafbf9f51759def79a7dc4a90b6f1d1c6a7",
+        license="none stated (samples from Brown et al.'s released monkey_business data)",
+        citation="Brown et al. 2024 (arXiv 2407.21787); Schaeffer et al. 2025 (arXiv 2502.17578)",
+        description=(
+            "Per-problem correct counts on MATH for 9 Pythia sizes (14M-12B) x training-token "
+            "checkpoints (2M-300B), with inference FLOPs"
+        ),
+    ),
+    *(
+        DataEntry(
+            name=f"hackenburg2025-{key}",
+            filename=f"hackenburg2025_pnas_persuasion/{stem}.csv",
+            sha256=sha,
+            # The published tables are verbatim; the two data frames were converted from R.
+            repo="kobihackenburg/scaling-LLM-persuasion",
+            commit="4ce433248ec4d5a765297b7cc91c7f4caa88e376",
+            path=(
+                f"main_study/code/analysis/output/tables/{stem.removeprefix('published_')}.csv"
+                if stem.startswith("published_")
+                else None
+            ),
+            license="MIT",
+            citation=(
+                "Hackenburg et al. 2025, 'Scaling language model size yields diminishing returns "
+                "for single-message political persuasion', PNAS 122(10) e2413443122"
+            ),
+            description=what,
+        )
+        for key, stem, sha, what in (
+            (
+                "message-estimates",
+                "message_estimates",
+                "cfdd8ea43bba345908d1a8facfe09fac6693d1cd0d94f859d85f077f171e3162",
+                "Per-message persuasive effects (percentage points) with message features (converted from R)",
+            ),
+            (
+                "model-ates",
+                "model_ates",
+                "99e281c4493995c905b31edca7ddb915c40fc5005120f42ff81e65d6588d5dfc",
+                "Per-model average treatment effects (percentage points) with intervals (converted from R)",
+            ),
+            (
+                "published-nonlinear-comparisons",
+                "published_nonlinear_comparisons",
+                "a34d95a8653d7ccbc9f5f0d567fb1fa313389043f5134de554824fd4f81513ea",
+                "The authors' own output table nonlinear_comparisons.csv",
+            ),
+            (
+                "published-nonlinear-comparisons-frontier-larger",
+                "published_nonlinear_comparisons_frontier_larger",
+                "683965129ad84f7214bd95873e54dfde894731ccba6ce1e96d9864e8306ef169",
+                "The authors' own output table nonlinear_comparisons_frontier_larger.csv",
+            ),
+            (
+                "published-nonlinear-results",
+                "published_nonlinear_results",
+                "02c9e2cb9947c135310bbccf42e9ede60ab9548b55a45648565a505604ee0ccd",
+                "The authors' own output table nonlinear_results.csv",
+            ),
+            (
+                "published-table-cubic",
+                "published_table_cubic",
+                "1a11f86b4044de35301905e131c199d8fca62db019e7c56d3f945bcbfda15443",
+                "The authors' own output table table_cubic.csv",
+            ),
+            (
+                "published-table-drop-pythia70m",
+                "published_table_drop_pythia70m",
+                "1ef1eed37dd49687a9885ad5e2c6f4008f3d8a9f03564321063c307477b7410d",
+                "The authors' own output table table_drop_pythia70m.csv",
+            ),
+            (
+                "published-table-family-fixed-fx",
+                "published_table_family_fixed_fx",
+                "9abcf2788d5ebb646cf2cc4df6b1b5c0e9eec800142e4fea133d6345061ef256",
+                "The authors' own output table table_family_fixed_fx.csv",
+            ),
+            (
+                "published-table-mediators-joint",
+                "published_table_mediators_joint",
+                "a1031606e46156c4da2d82a7da76ab7af70995105ef1f382e561eb4ff0eed08e",
+                "The authors' own output table table_mediators_joint.csv",
+            ),
+            (
+                "published-table-primary-adjust2",
+                "published_table_primary_adjust2",
+                "608ed176d79403ace534d973df4a746c5444486780c32294855cb8501a4a3c57",
+                "The authors' own output table table_primary_adjust2.csv",
+            ),
+            (
+                "published-table-primary-adjust3",
+                "published_table_primary_adjust3",
+                "c7ff25e43e6b8ecd19d08af0a572b7a0310dc56b205564ea56bd74d262941ed2",
+                "The authors' own output table table_primary_adjust3.csv",
+            ),
+            (
+                "published-table-primary-model",
+                "published_table_primary_model",
+                "4c1d309034ebc4ce531ed94913f066cd55ef5cf9ae44102d1603af6e4d61fc77",
+                "The authors' own output table table_primary_model.csv",
+            ),
+            (
+                "published-table-quadratic",
+                "published_table_quadratic",
+                "bcf39babd768cffae5bdb34562b130be7f6e0b58e78ce75cd3aae85547f180bf",
+                "The authors' own output table table_quadratic.csv",
+            ),
+            (
+                "published-table-robust-frontier",
+                "published_table_robust_frontier",
+                "5f649742a2dab13a79e237ad7ba0c12fa90d4fca014bec1bae620808a2fa6692",
+                "The authors' own output table table_robust_frontier.csv",
+            ),
+            (
+                "published-table-task-comp2-alone",
+                "published_table_task_comp2_alone",
+                "fc3f8e2c87034b7520e569540db9ae82fdbb519786da31981777c28e3cb6cd3c",
+                "The authors' own output table table_task_comp2_alone.csv",
+            ),
+        )
+    ),
+    DataEntry(
+        name="wikitext2-valid",
+        filename="wikitext2_valid.txt",
+        sha256="f0737ed31fc1329026e95cb8b98e19c2a182c39c240ab909dc31abf2f8af58e8",
+        repo="pytorch/examples",
+        commit="77f55b912142e11fcfdf5b530231fb9c52f181e8",
+        path="word_language_model/data/wikitext-2/valid.txt",
+        license="CC BY-SA 3.0",
+        citation="Merity et al. 2016, 'Pointer Sentinel Mixture Models' (arXiv 1609.07843)",
+        description="WikiText-2 validation split, word-level text (the train split is not in the snapshot)",
+    ),
+    DataEntry(
+        name="wikitext2-test",
+        filename="wikitext2_test.txt",
+        sha256="d790b833ef8cf03a90db7bf1271b7520b83c45ce07ba3c1a9699df81e239eca0",
+        repo="pytorch/examples",
+        commit="77f55b912142e11fcfdf5b530231fb9c52f181e8",
+        path="word_language_model/data/wikitext-2/test.txt",
+        license="CC BY-SA 3.0",
+        citation="Merity et al. 2016, 'Pointer Sentinel Mixture Models' (arXiv 1609.07843)",
+        description="WikiText-2 test split, word-level text (the train split is not in the snapshot)",
+    ),
+    DataEntry(
         name="collapse-or-thrive-gaussian",
         filename="collapse_or_thrive/gaussian_fitting_sweep_k3mipjqi_runs_histories.parquet",
         sha256="bc103f5ae592e07ede31f90c3fdf3bac7a3ccd359fe0e86091c38d9072709625",
