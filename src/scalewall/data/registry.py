@@ -389,13 +389,9 @@ ENTRIES: tuple[DataEntry, ...] = (
             filename=f"hackenburg2025_pnas_persuasion/{stem}.csv",
             sha256=sha,
             # The published tables are verbatim; the two data frames were converted from R.
-            repo="kobihackenburg/scaling-LLM-persuasion",
+            repo="kobihackenburg/scaling-LLM-persuasion" if stem.startswith("published_") else None,
             commit="4ce433248ec4d5a765297b7cc91c7f4caa88e376",
-            path=(
-                f"main_study/code/analysis/output/tables/{stem.removeprefix('published_')}.csv"
-                if stem.startswith("published_")
-                else None
-            ),
+            path=f"main_study/code/analysis/output/tables/{stem.removeprefix('published_')}.csv",
             license="MIT",
             citation=(
                 "Hackenburg et al. 2025, 'Scaling language model size yields diminishing returns "
