@@ -1,4 +1,4 @@
-"""``scalewall persuasion``: the PNAS persuasion study reproduced, and "no more effective" tested."""
+"""``scalewall persuasion``: the PNAS persuasion study reproduced; "no more effective" tested."""
 
 from __future__ import annotations
 
@@ -124,7 +124,8 @@ def render(res: ps.PersuasionResult) -> None:
     e = res.equivalence()
     out.print(
         f"frontier ({', '.join(e['frontier_models'])}, assumed {e['frontier_params_b']:g}B) minus "
-        f"{e['comparison_rule']}: {', '.join(e['comparison_models'])}; margin ±{e['margin']:g} points"
+        f"{e['comparison_rule']}: {', '.join(e['comparison_models'])}; "
+        f"margin ±{e['margin']:g} points"
     )
     for key, label in (("unadjusted", "as measured"), ("adjusted_task_completion", "adjusted")):
         q = e[key]

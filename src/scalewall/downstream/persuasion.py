@@ -1,4 +1,4 @@
-"""The PNAS persuasion study reproduced: message effects against model size, and "no more effective".
+"""The PNAS persuasion study reproduced: message effects against size, and "no more effective".
 
 Hackenburg, Tappin, Röttger, Hale, Bright & Margetts 2025, 'Scaling language model size yields
 diminishing returns for single-message political persuasion', PNAS 122(10) e2413443122
@@ -100,7 +100,7 @@ def _parameters(df: pd.DataFrame, src: str, frontier_params_b: float) -> pd.Seri
 def load_messages(
     source: str | Path = MESSAGES, frontier_params_b: float = FRONTIER_PARAMS_B
 ) -> pd.DataFrame:
-    """The AI-written messages, one row each: model, issue, estimate, se, parameters, task completion.
+    """The AI-written messages, one row each: model, issue, estimate, se, size, task completion.
 
     Human-written messages are dropped (they have no size); the frontier models get
     ``frontier_params_b``. Rows are numbered from 1 in errors, as the file's data rows.
@@ -295,10 +295,11 @@ def frontier_difference(
     """Frontier minus comparison models' mean message effect, tested for equivalence (TOST).
 
     A meta-regression on the messages of those models only: intercept and a frontier indicator
-    (plus model-level task completion minus its maximum 3, linear only: these models' mean task
-    completion spans only 2.83-3.0 in a few distinct values, too few for the authors' quadratic), random
-    intercepts for message, model and issue. The model term makes the interval reflect that two frontier
-    models and a handful of open ones are a sample of models, not only of messages.
+    (plus model-level task completion minus its maximum 3, linear only: these models' mean
+    task completion spans only 2.83-3.0 in a few distinct values, too few for the authors'
+    quadratic), random intercepts for message, model and issue. The model term makes the
+    interval reflect that two frontier models and a handful of open ones are a sample of
+    models, not only of messages.
     """
     if not comparison:
         raise input_error(
