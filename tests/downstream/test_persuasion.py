@@ -220,6 +220,10 @@ def test_reml_likelihood_matches_dense_evaluation() -> None:
             lambda d: d.assign(parameters=d["parameters"].where(d.index != 0)),
             "row 1, column 'parameters'",
         ),
+        (  # human rows (interleaved, one per issue) are dropped first; rows count as in the file
+            lambda d: d.assign(parameters=d["parameters"].where(d.index != 700)),
+            "row 701, column 'parameters'",
+        ),
     ],
 )
 def test_bad_message_tables_name_row_and_column(

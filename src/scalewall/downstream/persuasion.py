@@ -19,6 +19,7 @@ structural difference, and the reproduction reports how far it lands.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +33,7 @@ from scipy import optimize, stats
 from scalewall.data.runs import read_source
 from scalewall.downstream.equivalence import Equivalence, tost
 from scalewall.downstream.reml import RandomTerm, RemlFit, fit_reml
-from scalewall.errors import input_error
+from scalewall.errors import ScalewallWarning, input_error
 
 Array = NDArray[np.float64]
 
@@ -90,7 +91,7 @@ def _parameters(df: pd.DataFrame, src: str, frontier_params_b: float) -> pd.Seri
         raise input_error(
             "parameters (billions) must be a number > 0 (only the frontier models may be empty)",
             source=src,
-            row=i + 1,
+            row=int(df.index[i]) + 1,  # the file's row: ``df`` keeps the table's index
             column="parameters",
             got=str(df["parameters"].iloc[i]),
         )
@@ -240,7 +241,12 @@ PARAM_NAMES = ("a", "b", "c")
 
 
 def _curve_fit(f: Form, p0: tuple[float, ...], x: Array, y: Array, s: Array) -> tuple[Array, Array]:
-    popt, pcov = optimize.curve_fit(f, x, y, p0=p0, sigma=s, absolute_sigma=True, maxfev=20000)
+    """Weighted least squares; NaN parameters when the optimiser finds no optimum."""
+    try:
+        popt, pcov = optimize.curve_fit(f, x, y, p0=p0, sigma=s, absolute_sigma=True, maxfev=20000)
+    except RuntimeError:
+        nan = np.full(len(p0), np.nan)
+        return nan, np.diag(nan)
     return np.asarray(popt, float), np.asarray(pcov, float)
 
 
@@ -257,6 +263,12 @@ def nonlinear_forms(effects: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for name, (f, p0) in FORMS.items():
         popt, pcov = _curve_fit(f, p0, p, y, s)
+        if np.isnan(popt).any():
+            warnings.warn(
+                f"the {name} form did not converge on these effects; its row is left empty",
+                ScalewallWarning,
+                stacklevel=2,
+            )
         chi2 = float(np.sum(((y - f(p, *popt)) / s) ** 2))
         errs = []
         for i in range(len(p)):
