@@ -176,19 +176,24 @@ def test_reml_recovers_known_variance_components() -> None:
 
 def test_reml_likelihood_matches_dense_evaluation() -> None:
     # The Woodbury evaluation against the textbook dense formula at the optimum (same numbers
-    # up to floating-point error).
+    # up to floating-point error), with a correlated issue intercept and slope (metafor's GEN).
     rng = np.random.default_rng(np.random.SeedSequence(7))
     y, v, x, issue, model = _simulate(rng)
+    y = y + rng.normal(0, 0.5, 10)[issue] * x  # issue-specific slopes
     one = np.ones_like(x)
     xm = np.column_stack([one, x])
+    zx = np.column_stack([one, x])
     f = fit_reml(
         y,
         v,
         xm,
-        [RandomTerm("model", model, one[:, None]), RandomTerm("issue", issue, one[:, None])],
+        [RandomTerm("model", model, one[:, None]), RandomTerm("issue", issue, zx)],
     )
-    zm, zi = np.eye(8)[model], np.eye(10)[issue]
-    cov = np.diag(v + f.tau2) + f.g["model"][0, 0] * zm @ zm.T + f.g["issue"][0, 0] * zi @ zi.T
+    zm = np.eye(8)[model]
+    zi = np.zeros((len(y), 20))  # group-major: issue i's intercept and slope in columns 2i, 2i+1
+    zi[np.arange(len(y)), 2 * issue], zi[np.arange(len(y)), 2 * issue + 1] = one, x
+    gi = np.kron(np.eye(10), f.g["issue"])
+    cov = np.diag(v + f.tau2) + f.g["model"][0, 0] * zm @ zm.T + zi @ gi @ zi.T
     vi = np.linalg.inv(cov)
     xtvx = xm.T @ vi @ xm
     b = np.linalg.solve(xtvx, xm.T @ vi @ y)
@@ -202,6 +207,7 @@ def test_reml_likelihood_matches_dense_evaluation() -> None:
     assert f.loglik == pytest.approx(ll, rel=1e-9)
     assert f.coef == pytest.approx(b, rel=1e-9)
     assert f.cov == pytest.approx(np.linalg.inv(xtvx), rel=1e-8)
+    assert -1 < f.rho("issue") < 1 and f.sd("issue")[1] > 0
 
 
 @pytest.mark.parametrize(
