@@ -12,6 +12,7 @@ from rich.table import Table
 from scalewall.cli.common import emit, out, user_errors
 from scalewall.cli.options import INPUT, Debug, JsonOut, Quiet
 from scalewall.downstream import persuasion as ps
+from scalewall.downstream.persuasion_published import published
 
 TEST = "Equivalence test"
 
@@ -101,7 +102,7 @@ def render(res: ps.PersuasionResult) -> None:
     out.print(t)
     sources = dict.fromkeys(res.reproduction["source"])
     out.print(f"published: the authors' tables {', '.join(sources)}")
-    pub = ps.published()["forms"]
+    pub = published()["forms"]
     f = Table(
         title="Forms: ours on per-model effects (weighted), theirs on participants",
         title_justify="left",

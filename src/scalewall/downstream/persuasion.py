@@ -19,8 +19,6 @@ structural difference, and the reproduction reports how far it lands.
 from __future__ import annotations
 
 import math
-import warnings
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,12 +26,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy import optimize, stats
+from scipy import stats
 
 from scalewall.data.runs import read_source
 from scalewall.downstream.equivalence import Equivalence, tost
+from scalewall.downstream.persuasion_forms import nonlinear_forms
+from scalewall.downstream.persuasion_published import reproduction
 from scalewall.downstream.reml import RandomTerm, RemlFit, fit_reml
-from scalewall.errors import ScalewallWarning, input_error
+from scalewall.errors import input_error
 
 Array = NDArray[np.float64]
 
@@ -226,66 +226,6 @@ def meta_regression(msgs: pd.DataFrame, adjust_task_completion: bool = False) ->
     return MetaRegression(fit=fit, center=center)
 
 
-# -- non-linear forms ----------------------------------------------------------------------------
-Form = Callable[..., Array]
-#: The authors' five forms (their nonlinear comparison script), in parameters p (billions), with
-#: our starting values. Theirs model a participant's attitude level; ours the model's effect.
-FORMS: dict[str, tuple[Form, tuple[float, ...]]] = {
-    "log-linear": (lambda p, a, b: a + b * np.log(p), (5.0, 1.0)),
-    "power law": (lambda p, a, b: a * p**b, (5.0, 0.2)),
-    "saturating growth": (lambda p, a, b: a * (1 - np.exp(-b * p)), (9.0, 0.5)),
-    "logistic": (lambda p, a, b, c: a / (1 + np.exp(-b * (p - c))), (9.0, 0.5, 2.0)),
-    "log-logistic": (lambda p, a, b, c: a / (1 + np.exp(-b * (np.log(p) - c))), (9.0, 1.0, 0.0)),
-}
-PARAM_NAMES = ("a", "b", "c")
-
-
-def _curve_fit(f: Form, p0: tuple[float, ...], x: Array, y: Array, s: Array) -> tuple[Array, Array]:
-    """Weighted least squares; NaN parameters when the optimiser finds no optimum."""
-    try:
-        popt, pcov = optimize.curve_fit(f, x, y, p0=p0, sigma=s, absolute_sigma=True, maxfev=20000)
-    except RuntimeError:
-        nan = np.full(len(p0), np.nan)
-        return nan, np.diag(nan)
-    return np.asarray(popt, float), np.asarray(pcov, float)
-
-
-def nonlinear_forms(effects: pd.DataFrame) -> pd.DataFrame:
-    """Each form fitted to the per-model effects by weighted least squares (weights 1/se^2).
-
-    Columns: form, a/b/c with standard errors (analytic, from the weighted fit), ``aic``
-    (chi-square + 2k, known variances), ``cv_error`` (leave-one-model-out: mean over models of
-    |observed effect - prediction from the other models|, the authors' CV definition).
-    """
-    p = effects["parameters_b"].to_numpy()
-    y = effects["estimate"].to_numpy()
-    s = effects["se"].to_numpy()
-    rows = []
-    for name, (f, p0) in FORMS.items():
-        popt, pcov = _curve_fit(f, p0, p, y, s)
-        if np.isnan(popt).any():
-            warnings.warn(
-                f"the {name} form did not converge on these effects; its row is left empty",
-                ScalewallWarning,
-                stacklevel=2,
-            )
-        chi2 = float(np.sum(((y - f(p, *popt)) / s) ** 2))
-        errs = []
-        for i in range(len(p)):
-            keep = np.arange(len(p)) != i
-            pi, _ = _curve_fit(f, tuple(popt), p[keep], y[keep], s[keep])
-            errs.append(abs(y[i] - float(f(p[i : i + 1], *pi)[0])))
-        row: dict[str, Any] = {
-            "form": name,
-            "aic": chi2 + 2 * len(popt),
-            "cv_error": float(np.mean(errs)),
-        }
-        for k, (v, e) in enumerate(zip(popt, np.sqrt(np.diag(pcov)), strict=True)):
-            row[PARAM_NAMES[k]], row[f"{PARAM_NAMES[k]}_se"] = float(v), float(e)
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
 # -- "no more effective" -------------------------------------------------------------------------
 def comparison_models(
     msgs: pd.DataFrame, frontier_params_b: float, window: tuple[float, float] = WINDOW
@@ -332,191 +272,6 @@ def frontier_difference(
         sub["estimate"].to_numpy(), sub["se"].to_numpy() ** 2, np.column_stack(cols), terms
     )
     return tost(float(fit.coef[1]), float(fit.se[1]), margin, alpha)
-
-
-# -- the authors' published numbers -------------------------------------------------------------
-def _num(text: object) -> float:
-    return float(str(text).strip().replace("<.001", "0.001"))
-
-
-def _ci(text: object) -> tuple[float, float]:
-    lo, hi = str(text).strip().strip("[]").split(",")
-    return float(lo), float(hi)
-
-
-def published() -> dict[str, Any]:
-    """The authors' output tables, read through the registry (their rounding: 2 decimals)."""
-    prim, _ = read_source("hackenburg2025-published-table-primary-model")
-    adj, _ = read_source("hackenburg2025-published-table-primary-adjust2")
-    nl, _ = read_source("hackenburg2025-published-nonlinear-results")
-    cmp_, _ = read_source("hackenburg2025-published-nonlinear-comparisons")
-    fixed = prim[prim["effect"] == "fixed"].set_index("coef")
-    tau = {(r["group"], r["coef"]): float(r["estimate"]) for _, r in prim.iterrows()}
-    adj = adj.set_index(adj.columns[0])
-    slope_row = next(i for i in adj.index if "log_param_count" in i)
-    b = nl[(nl["Model"] == "log-linear") & (nl["term"] == "b")].iloc[0]
-    return {
-        "intercept": (_num(fixed.loc["intrcpt", "estimate"]), *_ci(fixed.loc["intrcpt", "95% CI"])),
-        "log_params": (
-            _num(fixed.loc["log(parameter count)", "estimate"]),
-            *_ci(fixed.loc["log(parameter count)", "95% CI"]),
-        ),
-        "tau_message": tau[("message_id", "intrcpt")],
-        "tau_model": tau[("model", "intrcpt")],
-        "tau_issue": tau[("issue", "intrcpt")],
-        "tau_issue_slope": tau[("issue", "log(parameter count)")],
-        "rho_issue": tau[("issue", "[intrcpt, log(parameter count)]")],
-        "adjusted_log_params": _num(adj.loc[slope_row, "estimate"]),
-        "adjusted_log_params_se": _num(adj.loc[slope_row, "std.error"]),
-        "adjusted_log_params_p": _num(adj.loc[slope_row, "p.value"]),
-        "loglinear_b": _num(b["estimate"]),
-        "loglinear_b_se": _num(b["std.error"]),
-        "forms": {
-            str(r["Model"]): {"aic": _num(r["AIC"]), "cv_error": _num(r["CV_error"])}
-            for _, r in cmp_.iterrows()
-        },
-    }
-
-
-def _reproduction(
-    primary: MetaRegression, adjusted: MetaRegression, forms: pd.DataFrame
-) -> pd.DataFrame:
-    """Ours next to theirs, one row per quantity."""
-    pub = published()
-    t = {r["term"]: r for r in primary.terms()}
-    a = {r["term"]: r for r in adjusted.terms()}
-    p = primary.to_dict()
-    ll = forms.set_index("form").loc["log-linear"]
-    nan = float("nan")
-    rows = [
-        (
-            "slope per ln(params)",
-            t["log_params"]["estimate"],
-            t["log_params"]["lo"],
-            t["log_params"]["hi"],
-            *pub["log_params"],
-            "table_primary_model.csv",
-        ),
-        (
-            "intercept (mean ln params)",
-            t["intercept"]["estimate"],
-            t["intercept"]["lo"],
-            t["intercept"]["hi"],
-            *pub["intercept"],
-            "table_primary_model.csv",
-        ),
-        (
-            "tau message",
-            p["tau_message"],
-            nan,
-            nan,
-            pub["tau_message"],
-            nan,
-            nan,
-            "table_primary_model.csv",
-        ),
-        (
-            "tau model",
-            p["tau_model"],
-            nan,
-            nan,
-            pub["tau_model"],
-            nan,
-            nan,
-            "table_primary_model.csv",
-        ),
-        (
-            "tau issue (intercept)",
-            p["tau_issue"],
-            nan,
-            nan,
-            pub["tau_issue"],
-            nan,
-            nan,
-            "table_primary_model.csv",
-        ),
-        (
-            "tau issue (slope)",
-            p["tau_issue_slope"],
-            nan,
-            nan,
-            pub["tau_issue_slope"],
-            nan,
-            nan,
-            "table_primary_model.csv",
-        ),
-        (
-            "rho issue",
-            p["rho_issue"],
-            nan,
-            nan,
-            pub["rho_issue"],
-            nan,
-            nan,
-            "table_primary_model.csv",
-        ),
-        (
-            "slope, task-adjusted",
-            a["log_params"]["estimate"],
-            a["log_params"]["lo"],
-            a["log_params"]["hi"],
-            pub["adjusted_log_params"],
-            nan,
-            nan,
-            "table_primary_adjust2.csv",
-        ),
-        (
-            "  its standard error",
-            a["log_params"]["se"],
-            nan,
-            nan,
-            pub["adjusted_log_params_se"],
-            nan,
-            nan,
-            "table_primary_adjust2.csv",
-        ),
-        (
-            "  its p-value",
-            a["log_params"]["p"],
-            nan,
-            nan,
-            pub["adjusted_log_params_p"],
-            nan,
-            nan,
-            "table_primary_adjust2.csv",
-        ),
-        (
-            "log-linear form: b",
-            _num(ll["b"]),
-            nan,
-            nan,
-            pub["loglinear_b"],
-            nan,
-            nan,
-            "nonlinear_results.csv (individual-level fit)",
-        ),
-        (
-            "log-linear form: CV error",
-            _num(ll["cv_error"]),
-            nan,
-            nan,
-            pub["forms"]["log-linear"]["cv_error"],
-            nan,
-            nan,
-            "nonlinear_comparisons.csv",
-        ),
-    ]
-    cols = [
-        "quantity",
-        "ours",
-        "ours_lo",
-        "ours_hi",
-        "published",
-        "published_lo",
-        "published_hi",
-        "source",
-    ]
-    return pd.DataFrame(rows, columns=cols)
 
 
 # -- the whole analysis --------------------------------------------------------------------------
@@ -639,7 +394,7 @@ def analyze(
         primary=primary,
         adjusted=adjusted,
         forms=forms,
-        reproduction=_reproduction(primary, adjusted, forms),
+        reproduction=reproduction(primary.to_dict(level), adjusted.to_dict(level), forms),
         models=effects,
         comparison=comparison,
         unadjusted_test=frontier_difference(msgs, comparison, margin, alpha),
@@ -662,6 +417,4 @@ __all__ = [
     "load_messages",
     "load_model_effects",
     "meta_regression",
-    "nonlinear_forms",
-    "published",
 ]
