@@ -39,6 +39,7 @@ from scalewall.collapse import demo_section as collapse_section
 from scalewall.data.registry import entry
 from scalewall.data.runs import load_runs
 from scalewall.downstream import demo_section as downstream_section
+from scalewall.downstream import persuasion_section
 from scalewall.forecast import demo_section as forecast_section
 from scalewall.laws import allocation, repeated_section
 from scalewall.laws.api import exclude_top_loss, fit
@@ -220,6 +221,7 @@ SECTIONS: list[Section] = [
     tts_section.SECTION,
     forecast_section.SECTION,
     lm_section.SECTION,
+    persuasion_section.SECTION,
 ]
 
 

@@ -9,6 +9,7 @@ from scalewall.cli import collapse as collapse_cli
 from scalewall.cli import demo as demo_cli
 from scalewall.cli import downstream as downstream_cli
 from scalewall.cli import forecast as forecast_cli
+from scalewall.cli import persuasion as persuasion_cli
 from scalewall.cli import sweep as sweep_cli
 from scalewall.cli import trends as trends_cli
 
@@ -27,6 +28,7 @@ app.command("fit")(fit.fit)
 app.command("backtest")(backtest.backtest)
 app.command("isoflop")(isoflop.isoflop)
 app.command("downstream")(downstream_cli.downstream)
+app.command("persuasion")(persuasion_cli.persuasion)
 app.command("collapse")(collapse_cli.collapse)
 app.command("trends")(trends_cli.trends)
 app.command("forecast")(forecast_cli.forecast)

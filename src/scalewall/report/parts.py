@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from scalewall.report import collapse, downstream, forecasts, repeated_data, scaling_laws, tts
 from scalewall.report import lm as lm_part
+from scalewall.report import persuasion as persuasion_part
 from scalewall.report.part import ReportPart
 
 #: Results folder (the manifest's section name) -> its part of the report. Pillars add theirs.
@@ -17,5 +18,6 @@ PARTS: dict[str, ReportPart] = {
         tts.PART,
         forecasts.PART,
         lm_part.PART,
+        persuasion_part.PART,
     )
 }
