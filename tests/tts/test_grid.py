@@ -65,6 +65,17 @@ def test_loader_reads_the_grid_and_names_bad_rows(tmp_path: Path) -> None:
         load_grid(path, columns={"params": "params"})
 
 
+def test_one_problem_resample_is_shared_by_every_cell() -> None:
+    g = synthetic_grid()
+    twin = g[g["model"] == "big"].assign(model="twin", params=2e9)
+    cov = grid_coverage(load_grid(pd.concat([g, twin])), [1, 2, 4], bootstrap=300, seed=3)
+    big, tw = (int(np.flatnonzero(cov.cells["model"] == m)[0]) for m in ("big", "twin"))
+    # identical counts and one shared resample: every replicate agrees exactly (paired), while
+    # the replicates themselves vary (4 problems, 2 solved: a resample holds 0-4 solved)
+    np.testing.assert_array_equal(cov.draws[big], cov.draws[tw])
+    assert cov.draws[big, :, 0].std() > 0.1
+
+
 def test_samples_to_reach_interpolates_in_log_k() -> None:
     curves = np.array([[0.1, 0.3, 0.5], [0.1, 0.2, np.nan], [0.6, 0.7, 0.8]])
     ks = [1, 10, 100]

@@ -26,7 +26,7 @@ from scalewall.tts.io import (
 )
 from scalewall.tts.passk import METRICS, bootstrap_means, paired_difference, passk_table
 
-INPUT, UNC = "Input", "Uncertainty"
+INPUT, UNC, COMPUTE = "Input", "Uncertainty", "Compute"
 app = typer.Typer(
     no_args_is_help=True,
     help="Test-time compute: majority vote, best-of-k, coverage laws, compute-matched models.",
@@ -482,14 +482,28 @@ def grid_cmd(
     source: Source,
     k: Ks = "1,10,100",
     queries: Annotated[
-        str, typer.Option(help="Queries served Q (comma-separated), for the total budget.")
+        str,
+        typer.Option(
+            help="Queries served Q (comma-separated), for the total budget.",
+            rich_help_panel=COMPUTE,
+        ),
     ] = "1e9",
     tokens_per_sample: Annotated[
-        float, typer.Option(help="Tokens read and written per sample (an assumption).")
+        float,
+        typer.Option(
+            help="Tokens read and written per sample (an assumption).", rich_help_panel=COMPUTE
+        ),
     ] = grid.TOKENS_PER_SAMPLE,
-    max_k: Annotated[int, typer.Option(help="Largest k of the coverage grid.")] = grid.MAX_K,
-    budgets: Annotated[int, typer.Option(help="Log-spaced total budgets per Q.")] = 12,
-    bootstrap: Bootstrap = 500,
+    max_k: Annotated[
+        int, typer.Option(help="Largest k of the coverage grid.", rich_help_panel=COMPUTE)
+    ] = grid.MAX_K,
+    budgets: Annotated[
+        int, typer.Option(help="Log-spaced total budgets per Q.", rich_help_panel=COMPUTE)
+    ] = 12,
+    bootstrap: Annotated[
+        int,
+        typer.Option(help="Bootstrap replicates over problems (>= 1).", rich_help_panel=UNC),
+    ] = 500,
     seed: Seed = 0,
     level: Level = 0.95,
     model_col: ModelCol = None,
@@ -592,7 +606,7 @@ def grid_cmd(
                 )
             out.print(o)
             for d in payload["dropped"]:
-                out.print(f"left out: {d['cell']} ({d['reason']})")
+                out.print(f"{d['cell']}: {d['reason']} ({d['rows']} rows left out)")
 
         emit(payload, json_out, quiet, show)
 
