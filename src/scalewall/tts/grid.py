@@ -202,6 +202,15 @@ def _interval(draws: Array, level: float) -> tuple[float | None, float | None]:
     return _num(float(lo)), _num(float(hi))
 
 
+def _with_interval(
+    name: str, point: float, draws: Array, level: float, prefix: str | None = None
+) -> dict[str, float | None]:
+    """``{name: point, <prefix>_lo: ..., <prefix>_hi: ...}`` (prefix defaults to ``name``)."""
+    lo, hi = _interval(draws, level)
+    p = prefix or name
+    return {name: _num(float(point)), f"{p}_lo": lo, f"{p}_hi": hi}
+
+
 def _num(v: float) -> float | None:
     """JSON-safe: None for an infinite or undefined number."""
     return float(v) if np.isfinite(v) else None
@@ -259,31 +268,32 @@ def match_table(
                 best, bestd = int(np.argmin(kp)), np.argmin(kd, axis=0)
                 k_pt, k_dr = kp[best], kd[bestd, np.arange(kd.shape[1])]
                 c_pt, c_dr = idx[best], idx[bestd]
-                tr = np.where(np.isfinite(k_dr), train[c_dr] / train[ti], np.inf)
-                inf_r = k_dr * fps[c_dr] / (kt * fps[ti])
+                reached = bool(np.isfinite(k_pt))
                 row: dict[str, Any] = {
                     "target_model": str(t["model"]),
                     "target_params": float(t["params"]),
                     "target_tokens": float(t["tokens"]),
                     "target_k": int(kt),
-                    "target_coverage": float(y),
-                    "target_lo": _interval(yd, level)[0],
-                    "target_hi": _interval(yd, level)[1],
+                    **_with_interval("target_coverage", y, yd, level, "target"),
                     "model": str(cells.loc[c_pt, "model"]),
                     "params": float(n_small),
-                    "tokens": float(tokens[c_pt]),
-                    "k": _num(k_pt),
-                    "k_lo": _interval(k_dr, level)[0],
-                    "k_hi": _interval(k_dr, level)[1],
-                    "reached": bool(np.isfinite(k_pt)),
+                    "tokens": float(tokens[c_pt]) if reached else None,
+                    **_with_interval("k", k_pt, k_dr, level),
+                    "reached": reached,
                     "reached_share": float(np.isfinite(k_dr).mean()),
                     "smallest": False,
-                    "train_ratio": _num(train[c_pt] / train[ti] if np.isfinite(k_pt) else np.inf),
-                    "train_ratio_lo": _interval(tr, level)[0],
-                    "train_ratio_hi": _interval(tr, level)[1],
-                    "inference_ratio": _num(k_pt * fps[c_pt] / (kt * fps[ti])),
-                    "inference_ratio_lo": _interval(inf_r, level)[0],
-                    "inference_ratio_hi": _interval(inf_r, level)[1],
+                    **_with_interval(
+                        "train_ratio",
+                        train[c_pt] / train[ti] if reached else np.inf,
+                        np.where(np.isfinite(k_dr), train[c_dr] / train[ti], np.inf),
+                        level,
+                    ),
+                    **_with_interval(
+                        "inference_ratio",
+                        k_pt * fps[c_pt] / (kt * fps[ti]),
+                        k_dr * fps[c_dr] / (kt * fps[ti]),
+                        level,
+                    ),
                     "total": [],
                 }
                 for q in queries:
@@ -299,9 +309,9 @@ def match_table(
                         }
                     )
                 target_rows.append(row)
-            reached = [r for r in target_rows if r["reached"]]
-            if reached:
-                reached[0]["smallest"] = True
+            hits = [r for r in target_rows if r["reached"]]
+            if hits:
+                hits[0]["smallest"] = True
             rows.extend(target_rows)
     return rows
 
