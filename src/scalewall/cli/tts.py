@@ -14,18 +14,19 @@ from scalewall.cli.options import Debug, JsonOut, Quiet, Seed, Source
 from scalewall.errors import InputError
 from scalewall.laws.bootstrap import percentile_interval as interval
 from scalewall.laws.result import fmt
-from scalewall.tts import compute, coverage, vote
+from scalewall.tts import compute, coverage, grid, vote
 from scalewall.tts.io import (
     counts_from_samples,
     load_counts,
     load_curve,
+    load_grid,
     load_samples,
     model_counts,
     schaeffer_k_grid,
 )
 from scalewall.tts.passk import METRICS, bootstrap_means, paired_difference, passk_table
 
-INPUT, UNC = "Input", "Uncertainty"
+INPUT, UNC, COMPUTE = "Input", "Uncertainty", "Compute"
 app = typer.Typer(
     no_args_is_help=True,
     help="Test-time compute: majority vote, best-of-k, coverage laws, compute-matched models.",
@@ -465,4 +466,149 @@ def verifier_cmd(
         emit(payload, json_out, quiet, show)
 
 
-__all__ = ["app", "parse_ks", "passk"]
+def parse_floats(text: str, option: str) -> list[float]:
+    """``"1e6,1e9"`` -> ``[1e6, 1e9]`` with a one-line error for anything else."""
+    try:
+        vals = [float(t) for t in text.split(",") if t.strip()]
+        if not vals:
+            raise ValueError
+    except ValueError:
+        raise InputError(f"{option} expects numbers separated by commas; got '{text}'") from None
+    return vals
+
+
+@app.command("grid")
+def grid_cmd(
+    source: Source,
+    k: Ks = "1,10,100",
+    queries: Annotated[
+        str,
+        typer.Option(
+            help="Queries served Q (comma-separated), for the total budget.",
+            rich_help_panel=COMPUTE,
+        ),
+    ] = "1e9",
+    tokens_per_sample: Annotated[
+        float,
+        typer.Option(
+            help="Tokens read and written per sample (an assumption).", rich_help_panel=COMPUTE
+        ),
+    ] = grid.TOKENS_PER_SAMPLE,
+    max_k: Annotated[
+        int, typer.Option(help="Largest k of the coverage grid.", rich_help_panel=COMPUTE)
+    ] = grid.MAX_K,
+    budgets: Annotated[
+        int, typer.Option(help="Log-spaced total budgets per Q.", rich_help_panel=COMPUTE)
+    ] = 12,
+    bootstrap: Annotated[
+        int,
+        typer.Option(help="Bootstrap replicates over problems (>= 1).", rich_help_panel=UNC),
+    ] = 500,
+    seed: Seed = 0,
+    level: Level = 0.95,
+    model_col: ModelCol = None,
+    problem_col: ProblemCol = None,
+    n_col: NCol = None,
+    c_col: CCol = None,
+    params_col: Annotated[
+        str | None, typer.Option("--params-col", help="Parameters N.", rich_help_panel=INPUT)
+    ] = None,
+    tokens_col: Annotated[
+        str | None, typer.Option("--tokens-col", help="Training tokens D.", rich_help_panel=INPUT)
+    ] = None,
+    json_out: JsonOut = None,
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
+    """Training against sampling compute on a sizes x checkpoints grid of repeated samples.
+
+    Coverage (pass@k) per (N, D) with a paired bootstrap over problems; for each larger model's
+    final checkpoint at each k, the samples each smaller model needs to match it and the compute
+    ratios (training 6ND, inference, total at Q queries); the (N, D, k) that covers most within
+    each total budget. Coverage is an oracle-verifier upper bound.
+
+    Example: scalewall tts grid monkeys-pythia-math-grid --k 1,10,100 --queries 1e9
+    --bootstrap 500 --json grid.json
+    """
+    with user_errors(debug):
+        ks = parse_ks(k)
+        qs = parse_floats(queries, "--queries")
+        if budgets < 1 or max_k < 1:
+            raise InputError("--budgets and --max-k must be >= 1")
+        cells = load_grid(
+            source,
+            columns=_columns(
+                model=model_col,
+                problem=problem_col,
+                n=n_col,
+                c=c_col,
+                params=params_col,
+                tokens=tokens_col,
+            ),
+        )
+        with progress_bar("pass@k per (N, D)", not quiet) as update:
+            payload = grid.grid_summary(
+                cells,
+                source=source,
+                ks=ks,
+                queries=qs,
+                bootstrap=bootstrap,
+                seed=seed,
+                level=level,
+                tokens_per_sample=tokens_per_sample,
+                max_k=max_k,
+                budgets=budgets,
+                progress=update,
+            )
+
+        def show() -> None:
+            pct = round(100 * level)
+            t = Table(
+                title=f"compute matching: smallest model reaching each final checkpoint's pass@k "
+                f"({pct}% paired bootstrap over problems)",
+                caption=f"Note: {grid.CAVEAT}.",
+            )
+            for col in ("target", "k", "coverage", "smallest match", "samples", "interval"):
+                t.add_column(
+                    col, justify="left" if col in ("target", "smallest match") else "right"
+                )
+            for col in ("train x", "inference x", f"total x (Q={fmt(qs[0])})"):
+                t.add_column(col, justify="right")
+            for r in payload["matches"]:
+                if not r["smallest"]:
+                    continue
+                tot = r["total"][0]
+                t.add_row(
+                    r["target_model"],
+                    str(r["target_k"]),
+                    fmt(r["target_coverage"], 3),
+                    f"{r['model']} @ {fmt(r['tokens'])} tokens",
+                    fmt(r["k"], 3),
+                    f"[{fmt(r['k_lo'], 3)}, {fmt(r['k_hi'], 3)}]",
+                    fmt(r["train_ratio"], 3),
+                    fmt(r["inference_ratio"], 3),
+                    f"{fmt(tot['ratio'], 3)} [{fmt(tot['lo'], 3)}, {fmt(tot['hi'], 3)}]",
+                )
+            out.print(t)
+            o = Table(title="compute-optimal (N, D, k) per total budget 6ND + Q k 2N T")
+            for col in ("Q", "budget", "model", "tokens", "k", "coverage", "interval", "P(opt)"):
+                o.add_column(col, justify="left" if col == "model" else "right")
+            for r in payload["optimal"]:
+                o.add_row(
+                    fmt(r["queries"]),
+                    fmt(r["budget"]),
+                    r["model"],
+                    fmt(r["tokens"]),
+                    str(r["k"]),
+                    fmt(r["coverage"], 3),
+                    f"[{fmt(r['lo'], 3)}, {fmt(r['hi'], 3)}]",
+                    fmt(r["share_optimal"], 2),
+                )
+            out.print(o)
+            for d in payload["dropped"]:
+                out.print(f"{d['cell']}: {d['reason']} ({d['rows']} rows left out)")
+
+        emit(payload, json_out, quiet, show)
+
+
+__all__ = ["app", "parse_floats", "parse_ks", "passk"]

@@ -133,6 +133,57 @@ def _passk_rows(pk: pd.DataFrame, ks: Sequence[int]) -> tuple[list[str], list[li
     return heads, rows
 
 
+def _grid_html(folder: Path, fig: Mapping[str, str]) -> str:
+    """Compute matching on the Pythia grids: the smallest model reaching each final checkpoint."""
+    m = read_csv(folder / "grid_matches.csv")
+    q = tts_figures.grid_query(m["queries"].to_numpy())
+    m = m[(m["queries"] == q) & (m["smallest"].astype(str) == "True")]
+    rows = [
+        [
+            escape(str(r["benchmark"])),
+            escape(str(r["target_model"])),
+            f"{int(r['target_k']):,}",
+            fmt_cell(r["target_coverage"], r["target_lo"], r["target_hi"]),
+            f"{escape(str(r['model']))} @ {fmt_num(r['tokens'])[0]}",
+            fmt_cell(r["k"], r["k_lo"], r["k_hi"]),
+            fmt_num(r["train_ratio"])[0],
+            fmt_num(r["inference_ratio"])[0],
+            fmt_cell(r["total_ratio"], r["total_lo"], r["total_hi"]),
+        ]
+        for r in m.to_dict(orient="records")
+    ]
+    tab = table(
+        [
+            "benchmark",
+            "larger model (final)",
+            "k",
+            "its coverage",
+            "smallest match @ tokens",
+            "samples",
+            "training \u00d7",
+            "inference \u00d7",
+            f"total \u00d7 at Q = {q:.0e}",
+        ],
+        rows,
+        numeric=[False, False, True, True, False, True, True, True, True],
+    )
+    return (
+        "<h3>Training against sampling compute (Pythia sizes \u00d7 checkpoints)</h3><p>For each "
+        "Pythia size's final checkpoint and k, the smallest Pythia (any checkpoint) whose "
+        "coverage reaches it, with the samples it needs and its compute relative to the larger "
+        "model: training 6ND (Kaplan et al. 2020), inference per query (k samples of 2N FLOPs "
+        "per token), and the total for Q queries. Intervals: 95% percentile bootstrap over "
+        "problems, one resample shared by all (N, D), the match redone in each; 'n/a' where some "
+        "resamples never reach the target. <strong>Coverage is pass@k, an oracle verifier's "
+        "upper bound</strong>: GSM8K answers are numbers that many samples hit by chance, so a "
+        "tiny model 'matching' a large one here says little about what it could pick out "
+        "without the answer key. Full tables: grid_matches.csv, grid_optimal.csv (the (N, D, k) "
+        "that covers most per budget, after Sardana et al. 2024).</p>"
+        + tab
+        + fig.get("tts_grid_frontier", "")
+    )
+
+
 def render_tts(folder: Path, figs: Sequence[FigureFile]) -> str:
     """The 'Test-time compute' section from ``tts/*`` and its figures."""
     pk = read_csv(folder / "passk.csv")
@@ -276,7 +327,7 @@ def render_tts(folder: Path, figs: Sequence[FigureFile]) -> str:
         + fig.get("tts_coverage_vs_majority", "")
         + "<h3>Imperfect verifier (Pythia-12B)</h3><p>Resampling until a verifier accepts, "
         "with true-positive rate 1 (Stroebl et al. 2024): any false-positive rate caps accuracy "
-        "below coverage.</p>" + v_table
+        "below coverage.</p>" + v_table + _grid_html(folder, fig)
     )
 
 
@@ -295,5 +346,8 @@ PART = ReportPart(
         "(arXiv 2502.17578)",
         "Chen et al. 2021, 'Evaluating Large Language Models Trained on Code' (arXiv 2107.03374)",
         "Stroebl, Kapoor, Narayanan 2024, 'Inference Scaling fLaws' (arXiv 2411.17501)",
+        "Sardana et al. 2024, 'Beyond Chinchilla-Optimal: Accounting for Inference in Language "
+        "Model Scaling Laws' (arXiv 2401.00448)",
+        "Kaplan et al. 2020, 'Scaling Laws for Neural Language Models' (arXiv 2001.08361)",
     ),
 )

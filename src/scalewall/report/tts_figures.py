@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.figure import Figure
 
 from scalewall.report.common import read_csv, read_json
@@ -128,10 +129,66 @@ def coverage_vs_majority(folder: Path) -> tuple[Figure, str, str]:
     return fig, "Coverage against majority vote, Llama-3 8B and 70B", caption
 
 
+def grid_query(frontier_queries: np.ndarray) -> float:
+    """The middle of the stored queries Q: the one the figure and the report table show."""
+    qs = np.sort(np.unique(frontier_queries))
+    return float(qs[len(qs) // 2])
+
+
+def grid_frontier(folder: Path) -> tuple[Figure, str, str]:
+    """Coverage against total compute (training + Q queries x k samples), one line per Pythia
+    size, the Pareto frontier over all (N, D, k) marked; one panel per benchmark."""
+    fr = read_csv(folder / "grid_frontier.csv")
+    q = grid_query(fr["queries"].to_numpy())
+    fr = fr[fr["queries"] == q]
+    benches = list(dict.fromkeys(fr["benchmark"]))
+    fig = Figure(figsize=(9.6, 4.2), layout="constrained")
+    axes = fig.subplots(1, len(benches), sharey=True, squeeze=False)[0]
+    for ax, bench in zip(axes, benches, strict=True):
+        d = fr[fr["benchmark"] == bench]
+        sizes = sorted(d["params"].unique())
+        cmap = colormaps["viridis"]
+        for i, n in enumerate(sizes):
+            m = d[d["params"] == n].sort_values("total_flops")
+            ax.plot(
+                m["total_flops"],
+                m["coverage"],
+                color=cmap(i / max(len(sizes) - 1, 1)),
+                lw=1.3,
+                label=str(m["model"].iloc[0]).removeprefix("pythia-"),
+            )
+        p = d[d["pareto"]].sort_values("total_flops")
+        ax.plot(p["total_flops"], p["coverage"], "o", ms=3.5, mfc="none", color=REFERENCE)
+        ax.set_xscale("log")
+        ax.set_title(bench)
+        ax.set_xlabel(f"total compute 6ND + Q k 2N T (FLOPs, Q = {q:.0e} queries)")
+    axes[0].set_ylabel("coverage pass@k (oracle verifier: an upper bound)")
+    axes[0].plot([], [], "o", mfc="none", color=REFERENCE, label="Pareto frontier")
+    axes[0].legend(ncol=2, fontsize=7, loc="upper left")
+    tokens = read_json(folder / f"grid_{benches[0].lower()}.json")["flops"]["tokens_per_sample"]
+    caption = (
+        "Pythia 14M-12B at 8-9 training checkpoints (Schaeffer et al. 2025's grid of Brown et "
+        "al. 2024's samples): each line is one model size's best coverage at each total compute "
+        f"over its checkpoints D and samples k, training 6ND plus {q:.0e} queries of k samples "
+        f"at 2N FLOPs per token and an assumed {tokens:,.0f} tokens per sample; circles: the Pareto "
+        "frontier over all sizes. Coverage is pass@k, what an oracle verifier picks from k "
+        "samples: an upper bound on what a real verifier or majority vote reaches."
+    )
+    return fig, "Training against sampling compute, Pythia sizes x checkpoints", caption
+
+
 BUILDERS: dict[str, FigureBuilder] = {
     "tts_coverage_vs_k": coverage_vs_k,
     "tts_compute_matched": compute_matched,
     "tts_coverage_vs_majority": coverage_vs_majority,
+    "tts_grid_frontier": grid_frontier,
 }
 
-__all__ = ["BUILDERS", "compute_matched", "coverage_vs_k", "coverage_vs_majority"]
+__all__ = [
+    "BUILDERS",
+    "compute_matched",
+    "coverage_vs_k",
+    "coverage_vs_majority",
+    "grid_frontier",
+    "grid_query",
+]

@@ -9,7 +9,11 @@ Files written into the section folder (every number reproducible with the comman
 * ``coverage_fits.csv``: model, method, k, coverage: each fitted law on a log grid of k;
 * ``llama_curves.csv``: size, rule, k, accuracy, compute (in 70B samples) of Brown et al.'s Fig. 7;
 * ``compute_matched.json``: ``scalewall tts compute`` payloads for coverage and majority vote;
-* ``verifier.csv``: Pythia-12B with an imperfect verifier (Stroebl et al. 2024).
+* ``verifier.csv``: Pythia-12B with an imperfect verifier (Stroebl et al. 2024);
+* ``grid_math.json``, ``grid_gsm8k.json``: ``scalewall tts grid`` payloads on the Pythia sizes x
+  checkpoints grids (coverage per (N, D), compute matching, compute-optimal split);
+* ``grid_matches.csv``, ``grid_frontier.csv``, ``grid_optimal.csv``: their tables, one row per
+  benchmark and entry (matches: one row per queries Q).
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ from scalewall.sections import Progress, Section, SectionOutput, write_csv
 from scalewall.storage import write_json
 from scalewall.tts.compute import LLAMA3_PARAMS, Curve, compare_curves
 from scalewall.tts.coverage import CoverageFit, coverage_summary, powers_of_two
-from scalewall.tts.io import load_counts, load_curve, model_counts, schaeffer_k_grid
+from scalewall.tts.grid import grid_summary
+from scalewall.tts.io import load_counts, load_curve, load_grid, model_counts, schaeffer_k_grid
 from scalewall.tts.passk import paired_difference, passk_table
 from scalewall.tts.vote import verifier_table
 
@@ -38,6 +43,11 @@ RULES = ("coverage", "majority")
 DIGITISATION_ERROR = 0.02
 VERIFIER_FPR = (0.001, 0.01, 0.05)
 VERIFIER_KS = (1, 10, 100, 1000, 10_000)
+#: The Pythia sizes x checkpoints grids (Schaeffer et al. 2025) by benchmark, and their settings.
+GRIDS = {"MATH": "monkeys-pythia-math-grid", "GSM8K": "monkeys-pythia-gsm8k-grid"}
+GRID_KS = (1, 10, 100)
+#: Queries served: a research evaluation, a product's month, a popular product's year.
+GRID_QUERIES = (1e6, 1e9, 1e12)
 
 
 def llama_source(size: str, rule: str) -> str:
@@ -45,7 +55,38 @@ def llama_source(size: str, rule: str) -> str:
 
 
 def _reps(quick: bool) -> dict[str, int]:
-    return {"bootstrap": 200, "backtest": 20} if quick else {"bootstrap": 1000, "backtest": 100}
+    if quick:
+        return {"bootstrap": 200, "backtest": 20, "grid": 100}
+    return {"bootstrap": 1000, "backtest": 100, "grid": 500}
+
+
+def grid_tables(payloads: dict[str, dict[str, Any]]) -> dict[str, pd.DataFrame]:
+    """The grid payloads' tables with a ``benchmark`` column; matches long over Q."""
+    matches = [
+        {"benchmark": b, **{k: v for k, v in r.items() if k != "total"}, **_total(t)}
+        for b, p in payloads.items()
+        for r in p["matches"]
+        for t in r["total"]
+    ]
+    return {
+        "grid_matches.csv": pd.DataFrame(matches),
+        **{
+            f"grid_{key}.csv": pd.concat(
+                [pd.DataFrame(p[key]).assign(benchmark=b) for b, p in payloads.items()],
+                ignore_index=True,
+            )
+            for key in ("frontier", "optimal")
+        },
+    }
+
+
+def _total(t: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "queries": t["queries"],
+        "total_ratio": t["ratio"],
+        "total_lo": t["lo"],
+        "total_hi": t["hi"],
+    }
 
 
 def fitted_curves(summary: dict[str, Any], points: int = 60) -> pd.DataFrame:
@@ -64,9 +105,10 @@ def fitted_curves(summary: dict[str, Any], points: int = 60) -> pd.DataFrame:
 
 
 def run_tts(folder: Path, quick: bool, progress: Progress) -> SectionOutput:
-    """pass@k with intervals for 7 Pythia models, coverage laws with backtests, Llama-3 match."""
+    """pass@k with intervals for 7 Pythia models, coverage laws with backtests, Llama-3 match,
+    and training against sampling compute on the Pythia sizes x checkpoints grids."""
     reps = _reps(quick)
-    steps = ["load", "pass@k", "paired", "coverage laws", "compute-matched", "verifier"]
+    steps = ["load", "pass@k", "paired", "coverage laws", "compute-matched", "verifier", "grid"]
 
     def step(i: int) -> None:
         progress(f"test-time compute: {steps[min(i, len(steps) - 1)]}", i, len(steps))
@@ -140,6 +182,18 @@ def run_tts(folder: Path, quick: bool, progress: Progress) -> SectionOutput:
     ver = [r for f in VERIFIER_FPR for r in verifier_table(twelve, VERIFIER_KS, 1.0, f)]
     write_csv(folder / "verifier.csv", pd.DataFrame(ver))
     step(6)
+    payloads = {
+        bench: grid_summary(
+            load_grid(src), source=src, ks=GRID_KS, queries=GRID_QUERIES, bootstrap=reps["grid"]
+        )
+        for bench, src in GRIDS.items()
+    }
+    for bench, p in payloads.items():
+        write_json(folder / f"grid_{bench.lower()}.json", p)
+    tables = grid_tables(payloads)
+    for name, df in tables.items():
+        write_csv(folder / name, df)
+    step(7)
 
     ks = ",".join(map(str, KS))
     pk_cmd = f"scalewall passk {SOURCE} --k {ks} --bootstrap {reps['bootstrap']} --json passk.json"
@@ -163,6 +217,13 @@ def run_tts(folder: Path, quick: bool, progress: Progress) -> SectionOutput:
         "--json verifier.json"
         for f in VERIFIER_FPR
     ]
+    grid_cmds = [
+        f"scalewall tts grid {src} --k {','.join(map(str, GRID_KS))} --queries "
+        f"{','.join(f'{q:g}' for q in GRID_QUERIES)} --bootstrap {reps['grid']} "
+        f"--json grid_{bench.lower()}.json"
+        for bench, src in GRIDS.items()
+    ]
+    grid_files = [f"grid_{b.lower()}.json" for b in GRIDS] + [*tables]
     files = [
         "passk.csv",
         "paired.csv",
@@ -171,11 +232,13 @@ def run_tts(folder: Path, quick: bool, progress: Progress) -> SectionOutput:
         "llama_curves.csv",
         "compute_matched.json",
         "verifier.csv",
+        *grid_files,
     ]
     return SectionOutput(
         files=[f"{folder.name}/{f}" for f in files],
         sources=[SOURCE, "monkeys-pythia-math"]
-        + [llama_source(s, r) for s in LLAMA3_PARAMS for r in RULES],
+        + [llama_source(s, r) for s in LLAMA3_PARAMS for r in RULES]
+        + [*GRIDS.values(), "pythia-zeroshot"],
         commands={
             "passk.csv": [pk_cmd],
             "paired.csv": pair_cmds,
@@ -186,6 +249,7 @@ def run_tts(folder: Path, quick: bool, progress: Progress) -> SectionOutput:
             ],
             "compute_matched.json": cmp_cmds,
             "verifier.csv": ver_cmds,
+            **{f: grid_cmds for f in grid_files},
         },
         notes={
             "passk.csv": "the key 'results' of the JSON",
@@ -194,10 +258,15 @@ def run_tts(folder: Path, quick: bool, progress: Progress) -> SectionOutput:
             "compute_matched.json": "one JSON per rule, stored under the keys 'coverage' and "
             "'majority'",
             "verifier.csv": "rows of model Pythia-12B",
+            **{
+                f: "the keys 'matches' (one row per Q), 'frontier' and 'optimal' of each grid "
+                "JSON, with its benchmark"
+                for f in tables
+            },
         },
     )
 
 
 SECTION = Section("tts", "Test-time compute", run_tts)
 
-__all__ = ["SECTION", "fitted_curves", "run_tts"]
+__all__ = ["SECTION", "fitted_curves", "grid_tables", "run_tts"]

@@ -34,6 +34,8 @@ FLAGS = {
     "answer": "--answer-col",
     "tokens_in": "--tokens-in-col",
     "tokens_out": "--tokens-out-col",
+    "params": "--params-col",
+    "tokens": "--tokens-col",
 }
 
 #: Registry entries of repeated-sampling data and how their columns map (and rows filter).
@@ -54,6 +56,17 @@ REGISTRY_COLUMNS: dict[str, dict[str, str]] = {
     },
 }
 _ROW_FILTER = {"monkeys-pythia-math": ("Scaling Parameter", 1)}
+
+#: Registry entries of (parameters x training tokens) grids of counts, and their columns.
+GRID_ENTRIES = ("monkeys-pythia-gsm8k-grid", "monkeys-pythia-math-grid")
+GRID_COLUMNS = {
+    "model": "model",
+    "params": "params_nominal",
+    "tokens": "tokens",
+    "problem": "problem_idx",
+    "n": "n_samples",
+    "c": "n_correct",
+}
 
 
 def _read(source: str | Path | pd.DataFrame) -> tuple[pd.DataFrame, str, dict[str, str]]:
@@ -136,6 +149,7 @@ def load_counts(
     *,
     columns: Mapping[str, str] | None = None,
     model: str | None = None,
+    source_name: str | None = None,
 ) -> pd.DataFrame:
     """Per-problem counts ``model, problem, n, c`` (ints), one row per (model, problem).
 
@@ -148,6 +162,7 @@ def load_counts(
         (``n = 0``) or a (model, problem) listed twice, naming file, row and column.
     """
     raw, name, mapping = _read(source)
+    name = source_name or name
     mapping.update({k: v for k, v in (columns or {}).items() if v})
     if (
         mapping.get("correct", "correct") in raw.columns
@@ -257,6 +272,88 @@ def load_samples(
     return out
 
 
+def _positive(s: pd.Series, what: str, source: str, col: str) -> np.ndarray:
+    vals = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(vals) | (vals <= 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise input_error(
+            f"{what} must be a number > 0",
+            source=source,
+            row=i + 1,
+            column=col,
+            got=str(s.iloc[i]),
+        )
+    return vals
+
+
+def pythia_params() -> dict[str, float]:
+    """Total parameters of Pythia 70M-12B by lower-case model name, from ``pythia-zeroshot``
+    (EleutherAI's Pythia v1 evaluations, column ``params_total``)."""
+    raw = read_source("pythia-zeroshot")[0]
+    per = raw.groupby(raw["model"].astype(str).str.lower())["params_total"].first()
+    return {str(m): float(v) for m, v in per.items()}
+
+
+def load_grid(
+    source: str | Path | pd.DataFrame, *, columns: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """Counts over a grid of model sizes and training checkpoints, validated once.
+
+    Columns are read by those names (``model, params, tokens, problem, n, c``; ``columns`` maps
+    others). Returns one row per (model, checkpoint, problem): ``model, params, tokens, cell,
+    problem, n, c``, where ``cell`` is ``model@tokens`` (e.g. ``pythia-1b@2e+10``). For the registry's
+    Pythia grids, ``params`` are the exact totals of ``pythia-zeroshot`` for 70M-12B; Pythia-14M
+    keeps the file's nominal 14e6 (it is not in that table; the GPT-NeoX layout with d = 128 and
+    6 layers would give 14.07M, 0.5% more). ``tokens`` are the file's nominal checkpoint tokens.
+
+    Raises
+    ------
+    InputError
+        Missing columns, parameters or tokens not > 0, bad counts (as :func:`load_counts`), or
+        a (model, tokens, problem) listed twice; naming file, row and column.
+    """
+    if isinstance(source, pd.DataFrame):
+        raw, name = source.reset_index(drop=True), "table"
+    else:
+        name = str(source)
+        if names_entry(name) and name not in GRID_ENTRIES:
+            raise input_error(
+                "this registry entry is not a grid of sizes x checkpoints",
+                source=name,
+                fix=f"use one of: {', '.join(GRID_ENTRIES)}",
+            )
+        raw = read_source(name)[0].reset_index(drop=True)
+    mapping = dict(GRID_COLUMNS) if name in GRID_ENTRIES else {}
+    mapping.update({k: v for k, v in (columns or {}).items() if v})
+    col = {k: mapping.get(k, k) for k in ("model", "params", "tokens", "problem", "n", "c")}
+    models = _need(raw, mapping, "model", name).astype(str).to_numpy(dtype=object)
+    params = _positive(_need(raw, mapping, "params", name), "parameters", name, col["params"])
+    tokens = _positive(_need(raw, mapping, "tokens", name), "tokens", name, col["tokens"])
+    cells = np.array([f"{m}@{t:.3g}" for m, t in zip(models, tokens, strict=True)], dtype=object)
+    counts = load_counts(
+        raw.assign(_cell=cells),
+        columns={"model": "_cell", **{k: col[k] for k in ("problem", "n", "c")}},
+        source_name=name,
+    )
+    if name in GRID_ENTRIES:
+        exact = pythia_params()
+        params = np.array(
+            [exact.get(str(m).lower(), p) for m, p in zip(models, params, strict=True)]
+        )
+    return pd.DataFrame(
+        {
+            "model": models,
+            "params": params,
+            "tokens": tokens,
+            "cell": counts["model"].to_numpy(),
+            "problem": counts["problem"].to_numpy(),
+            "n": counts["n"].to_numpy(),
+            "c": counts["c"].to_numpy(),
+        }
+    )
+
+
 def load_curve(
     source: str | Path, *, x_col: str = "x", y_col: str = "y"
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -330,12 +427,16 @@ def aligned(a: pd.DataFrame, b: pd.DataFrame, names: tuple[str, str], source: st
 
 __all__ = [
     "FLAGS",
+    "GRID_COLUMNS",
+    "GRID_ENTRIES",
     "REGISTRY_COLUMNS",
     "aligned",
     "counts_from_samples",
     "load_counts",
     "load_curve",
+    "load_grid",
     "load_samples",
     "model_counts",
+    "pythia_params",
     "schaeffer_k_grid",
 ]
