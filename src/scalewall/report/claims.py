@@ -26,6 +26,7 @@ SECTION_TITLES = {
     "scaling-laws": "Scaling laws",
     "repeated-data": "Repeated data",
     "downstream-scaling": "Downstream scaling",
+    "benchmark-scaling": "Benchmark scaling",
     "model-collapse": "Model collapse",
     "forecasts": "Forecasts",
     "test-time-compute": "Test-time compute",

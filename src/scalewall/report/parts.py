@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from scalewall.report import benchmarks as benchmarks_part
 from scalewall.report import collapse, downstream, forecasts, repeated_data, scaling_laws, tts
 from scalewall.report import lm as lm_part
 from scalewall.report.part import ReportPart
@@ -13,6 +14,7 @@ PARTS: dict[str, ReportPart] = {
         scaling_laws.PART,
         repeated_data.PART,
         downstream.PART,
+        benchmarks_part.PART,
         collapse.PART,
         tts.PART,
         forecasts.PART,
