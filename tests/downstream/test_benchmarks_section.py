@@ -46,6 +46,6 @@ def test_stored_tables_agree_with_the_json(folder: Path) -> None:
 
 def test_report_part_renders_with_figures(folder: Path) -> None:
     figs = make_figures(folder.parent, [(PART.folder, PART.figures)])
-    assert {f.name for f in figs} == {"benchmarks_scores", "benchmarks_gain"}
+    assert {f.name for f in figs} == {"benchmarks_scores", "benchmarks_gain", "benchmarks_frontier"}
     html = PART.render(folder, figs)
     assert "Benchmark" in html and "mmlu" in html and 'id="fig-benchmarks_gain"' in html

@@ -250,12 +250,13 @@ def _analyze_one(
 def frontier(scores: pd.DataFrame) -> pd.DataFrame:
     """Best score at or below each compute level, and best score by release date, per benchmark.
 
-    One row per model and axis (``compute`` or ``release_date``), sorted along that axis, with the
-    running best (``frontier_score``) and whether the model set a new best (``on_frontier``).
+    One row per model and axis (``compute`` or ``release_date``; models without a date are left
+    out of the latter), sorted along that axis, with the running best (``frontier_score``) and
+    whether the model set a new best (``on_frontier``).
     """
     parts = []
     for axis, key in (("compute", "training_compute"), ("release_date", "release_date")):
-        d = scores.sort_values(["benchmark", key], kind="stable").copy()
+        d = scores[scores[key].notna()].sort_values(["benchmark", key], kind="stable").copy()
         best = d.groupby("benchmark", sort=False)["score"].cummax()
         prev = best.groupby(d["benchmark"], sort=False).shift(1)
         d["axis"] = axis

@@ -103,6 +103,7 @@ def render_benchmarks(folder: Path, figs: Sequence[FigureFile]) -> str:
         "open web (reasons in the table file). Table: <code>benchmarks/benchmarks.csv</code>.</p>"
         + fig_html.get("benchmarks_scores", "")
         + fig_html.get("benchmarks_gain", "")
+        + fig_html.get("benchmarks_frontier", "")
         + f"<p>Of {s['n_bounded_fitted']} bounded benchmarks, the gain per 10x is equivalent to "
         f"zero within \u00b1{st['margin_points']:g} points on {v['equivalent']['count']}, a gain "
         f"is shown on {v['gain']['count']}, a decline on {v['decline']['count']}, and "

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
 
@@ -23,6 +24,8 @@ VERDICT_COLOURS = {
     "native units": OKABE_ITO[4],
 }
 FIT = OKABE_ITO[7]
+#: Benchmarks drawn in the frontier figure (those with the most models).
+FRONTIER_BENCHMARKS = 6
 
 
 def _flags(r: Mapping[Hashable, Any]) -> str:
@@ -126,7 +129,46 @@ def gain_forest(folder: Path) -> tuple[Figure, str, str]:
     return fig, title, caption
 
 
+def frontiers(folder: Path) -> tuple[Figure, str, str]:
+    """The running best score against compute and against release date, for the benchmarks
+    with the most models: how much of 'scaling' is also 'later'."""
+    bench = read_csv(folder / "benchmarks.csv")
+    top = (
+        bench[bench["bounded"] & (bench["verdict"] != "too few models")]
+        .nlargest(FRONTIER_BENCHMARKS, "n_models")["benchmark"]
+        .tolist()
+    )
+    front = read_csv(folder / "frontier.csv")
+    front = front[front["benchmark"].isin(top) & front["on_frontier"]]
+    fig = Figure(figsize=(9.0, 3.4), layout="constrained")
+    ax_c, ax_d = fig.subplots(1, 2, sharey=True)
+    for i, key in enumerate(top):
+        colour = OKABE_ITO[i % len(OKABE_ITO)]
+        for ax, axis, col in (
+            (ax_c, "compute", "training_compute"),
+            (ax_d, "release_date", "release_date"),
+        ):
+            f = front[(front["benchmark"] == key) & (front["axis"] == axis)]
+            xs = f[col] if axis == "compute" else pd.to_datetime(f[col])
+            ax.step(xs, 100 * f["frontier_score"], where="post", color=colour, lw=1.3, label=key)
+            ax.scatter(xs, 100 * f["frontier_score"], s=9, color=colour, zorder=3)
+    ax_c.set_xscale("log")
+    ax_c.set_xlabel("training compute (FLOP)")
+    ax_d.set_xlabel("release date")
+    ax_c.set_ylabel("best score so far (%)")
+    ax_d.legend(loc="lower right", fontsize=7)
+    title = "The frontier: best score at or below each compute, and by release date"
+    caption = (
+        f"The {len(top)} bounded benchmarks with the most models; each step is a model that "
+        "beat every model with less compute (left) or released earlier (right). Compute and "
+        "date move together, so a compute slope also carries better data and post-training; "
+        "the table's 'slope with year' column separates the two."
+    )
+    return fig, title, caption
+
+
 BUILDERS: dict[str, FigureBuilder] = {
     "benchmarks_scores": scores_vs_compute,
     "benchmarks_gain": gain_forest,
+    "benchmarks_frontier": frontiers,
 }
