@@ -123,3 +123,13 @@ def test_reasons_are_complete(tmp_path: Path) -> None:
     assert list(counts) == list(REASONS)
     assert counts["no training compute"] == 1 and counts["no model version"] == 1
     assert len(t.scores) == 2
+
+
+def test_every_hub_entry_has_reading_rules() -> None:
+    from scalewall.downstream.hub_meta import HUB_BENCHMARKS
+
+    assert {n.removeprefix("epoch-hub-") for n in hub_names()} == set(HUB_BENCHMARKS)
+    for key, m in HUB_BENCHMARKS.items():
+        assert m.floor_reason, key
+        if m.bounded:
+            assert 0 <= m.floor < m.ceiling <= 1, key

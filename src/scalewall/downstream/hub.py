@@ -114,7 +114,6 @@ def _resolve(source: str) -> tuple[str, pd.DataFrame, str, str | None, HubBenchm
         raise input_error(
             "no score column of a hub file found",
             source=source,
-            column=MODEL,
             fix=f"name a score column one of: {', '.join(sorted(known))}",
         )
     return Path(source).stem, raw, score, "stderr" if "stderr" in raw.columns else None, GENERIC

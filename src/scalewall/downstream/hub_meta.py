@@ -166,7 +166,9 @@ HUB_BENCHMARKS: dict[str, HubBenchmark] = {
         floor_reason="2-5 options, random chance 39.83% (Lu et al. 2022, arXiv 2209.09513)",
     ),
     "simplebench": HubBenchmark(
-        "SimpleBench", floor=1 / 6, floor_reason="6 options (simple-bench.com)"
+        "SimpleBench",
+        floor=1 / 6,
+        floor_reason="213 questions, 6 options each (simple-bench.com; epoch.ai/benchmarks)",
     ),
     "superglue": HubBenchmark("SuperGLUE", floor_reason=LOWER_BOUND, contamination=STATIC_WEB),
     "swe-bench-verified": HubBenchmark("SWE-bench Verified"),
