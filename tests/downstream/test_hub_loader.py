@@ -49,6 +49,9 @@ def test_row_counts_and_drops_under_best(best) -> None:  # type: ignore[no-untyp
     }
     bounded = best.scores[best.scores["benchmark"].isin(["mmlu", "gpqa-diamond", "aider-polyglot"])]
     assert bounded["score"].between(0, 1).all()  # aider-polyglot is 0-100 in the file
+    assert bounded["bounded"].all()
+    eci = best.scores[best.scores["benchmark"] == "eci"]
+    assert not eci["bounded"].any() and eci["score"].max() > 100  # ECI points, native units
 
 
 def test_variant_rules(best, data_dir: Path) -> None:  # type: ignore[no-untyped-def]

@@ -34,6 +34,7 @@ def _table(ys: dict[str, np.ndarray], x: np.ndarray, meta: HubBenchmark = META) 
                     "variant": "",
                     "model_version": [f"m{i}" for i in range(n)],
                     "score": y,
+                    "bounded": True,
                     "stderr": np.nan,
                     "training_compute": 10**x,
                     "log10_compute": x,

@@ -55,6 +55,7 @@ COLUMNS = [
     "variant",
     "model_version",
     "score",
+    "bounded",
     "stderr",
     "training_compute",
     "log10_compute",
@@ -66,8 +67,9 @@ COLUMNS = [
 
 @dataclass
 class HubTable:
-    """The tidy scores (``scores``, :data:`COLUMNS`) and the dropped-row counts (``dropped``:
-    benchmark, reason, rows), with the variant rule that produced them."""
+    """The tidy scores (``scores``, :data:`COLUMNS`; ``score`` in [0, 1] where ``bounded``, else
+    in the benchmark's native units) and the dropped-row counts (``dropped``: benchmark, reason,
+    rows), with the variant rule that produced them."""
 
     scores: pd.DataFrame
     dropped: pd.DataFrame
@@ -211,6 +213,7 @@ def read_benchmark(source: str) -> tuple[pd.DataFrame, dict[str, int], HubBenchm
             "variant": variant,
             "model_version": version,
             "score": value.astype(float),
+            "bounded": meta.bounded,
             "stderr": stderr,
             "training_compute": c,
             "log10_compute": np.log10(c),
