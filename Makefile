@@ -48,7 +48,7 @@ test: lint typecheck pytest
 
 # Benchmarks need the peers (requirements/bench.lock); they are never part of `make test`.
 # Each script times scalewall and its reference side by side in one run and prints the ratio.
-BENCHES := fit collapse forecast tts lm
+BENCHES := fit collapse forecast tts lm hub
 bench:
 	$(MAKE) LOCK=requirements/bench.lock $(VENV)/.installed-bench.lock
 	@for b in $(BENCHES); do echo "== benchmarks/bench_$$b.py"; $(PY) benchmarks/bench_$$b.py || exit 1; done

@@ -217,6 +217,7 @@ SECTIONS: list[Section] = [
     Section("scaling_laws", "Scaling laws", run_scaling_laws),
     repeated_section.SECTION,
     downstream_section.SECTION,
+    downstream_section.BENCHMARKS,
     collapse_section.SECTION,
     tts_section.SECTION,
     forecast_section.SECTION,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from scalewall.cli import backtest, data, fit, isoflop, tts
+from scalewall.cli import benchmarks as benchmarks_cli
 from scalewall.cli import collapse as collapse_cli
 from scalewall.cli import demo as demo_cli
 from scalewall.cli import downstream as downstream_cli
@@ -29,6 +30,7 @@ app.command("backtest")(backtest.backtest)
 app.command("isoflop")(isoflop.isoflop)
 app.command("downstream")(downstream_cli.downstream)
 app.command("persuasion")(persuasion_cli.persuasion)
+app.command("benchmarks")(benchmarks_cli.benchmarks)
 app.command("collapse")(collapse_cli.collapse)
 app.command("trends")(trends_cli.trends)
 app.command("forecast")(forecast_cli.forecast)

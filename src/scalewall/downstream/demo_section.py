@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from scalewall.downstream.benchmarks_section import SECTION as BENCHMARKS
 from scalewall.downstream.table import load_scores
 from scalewall.downstream.trends import analyze
 from scalewall.sections import Progress, Section, SectionOutput, write_csv
@@ -47,3 +48,6 @@ def run_downstream(folder: Path, quick: bool, progress: Progress) -> SectionOutp
 
 
 SECTION = Section("downstream", "Downstream scaling", run_downstream)
+
+#: The pillar's second section, Epoch's Benchmarking Hub (:mod:`.benchmarks_section`).
+__all__ = ["BENCHMARKS", "SECTION"]

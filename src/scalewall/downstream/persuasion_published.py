@@ -1,6 +1,6 @@
 """The persuasion study's published numbers, and our reproduction set next to them.
 
-The authors' own output tables (registry entries ``hackenburg2025-published-*``, verbatim from
+The authors' own output tables (registry entries ``hackenburg2025-table-*`` and ``hackenburg2025-nonlinear-*``, verbatim from
 their repository) are the targets: Hackenburg et al. 2025, PNAS 122(10) e2413443122. They are
 rounded to two decimals.
 """
@@ -25,10 +25,10 @@ def _ci(text: object) -> tuple[float, float]:
 
 def published() -> dict[str, Any]:
     """The numbers of the authors' tables that the reproduction compares with."""
-    prim, _ = read_source("hackenburg2025-published-table-primary-model")
-    adj, _ = read_source("hackenburg2025-published-table-primary-adjust2")
-    nl, _ = read_source("hackenburg2025-published-nonlinear-results")
-    cmp_, _ = read_source("hackenburg2025-published-nonlinear-comparisons")
+    prim, _ = read_source("hackenburg2025-table-primary-model")
+    adj, _ = read_source("hackenburg2025-table-primary-adjust2")
+    nl, _ = read_source("hackenburg2025-nonlinear-results")
+    cmp_, _ = read_source("hackenburg2025-nonlinear-comparisons")
     fixed = prim[prim["effect"] == "fixed"].set_index("coef")
     tau = {(r["group"], r["coef"]): float(r["estimate"]) for _, r in prim.iterrows()}
     adj = adj.set_index(adj.columns[0])

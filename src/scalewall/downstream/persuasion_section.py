@@ -17,10 +17,10 @@ from scalewall.storage import write_json
 
 COMMAND = "scalewall persuasion --margin 1.0 --json summary.json"
 PUBLISHED = (
-    "hackenburg2025-published-table-primary-model",
-    "hackenburg2025-published-table-primary-adjust2",
-    "hackenburg2025-published-nonlinear-results",
-    "hackenburg2025-published-nonlinear-comparisons",
+    "hackenburg2025-table-primary-model",
+    "hackenburg2025-table-primary-adjust2",
+    "hackenburg2025-nonlinear-results",
+    "hackenburg2025-nonlinear-comparisons",
 )
 
 

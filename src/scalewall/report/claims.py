@@ -27,6 +27,7 @@ SECTION_TITLES = {
     "repeated-data": "Repeated data",
     "downstream-scaling": "Downstream scaling",
     "persuasion": "Persuasion and model size",
+    "benchmark-scaling": "Benchmark scaling",
     "model-collapse": "Model collapse",
     "forecasts": "Forecasts",
     "test-time-compute": "Test-time compute",

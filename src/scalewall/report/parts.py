@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from scalewall.report import benchmarks as benchmarks_part
 from scalewall.report import collapse, downstream, forecasts, repeated_data, scaling_laws, tts
 from scalewall.report import lm as lm_part
 from scalewall.report import persuasion as persuasion_part
@@ -14,6 +15,7 @@ PARTS: dict[str, ReportPart] = {
         scaling_laws.PART,
         repeated_data.PART,
         downstream.PART,
+        benchmarks_part.PART,
         collapse.PART,
         tts.PART,
         forecasts.PART,

@@ -1,0 +1,49 @@
+"""``scalewall benchmarks``: JSON schema on real hub files, the Rich table, one-line errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from cli_run import one_line_error, run_json, runner
+
+from scalewall.cli.app import app
+
+
+def test_json_on_three_hub_files(data_dir: Path, tmp_path: Path) -> None:
+    args = ["benchmarks", "mmlu", "epoch-hub-gpqa-diamond", "eci", "--bootstrap", "200"]
+    d = run_json(args, tmp_path / "b.json")
+    assert set(d) == {"schema_version", "settings", "summary", "benchmarks", "dropped"}
+    rows = {r["benchmark"]: r for r in d["benchmarks"]}
+    assert set(rows) == {"mmlu", "gpqa-diamond", "eci"}
+    assert rows["eci"]["verdict"] == "native units" and rows["eci"]["gain_per_10x"] is None
+    m = rows["mmlu"]
+    assert m["slope_lo"] < m["slope_per_decade"] < m["slope_hi"]
+    assert m["gain_read_to"] == m["compute_max"] and m["contamination_prone"] is True
+    assert d["settings"]["margin_points"] == 2.0 and d["settings"]["bootstrap"] == 200
+    assert d["summary"]["n_fitted"] == 3
+
+
+def test_table_on_stdout(data_dir: Path) -> None:
+    r = runner.invoke(app, ["benchmarks", "piqa", "--bootstrap", "100", "--margin", "3"])
+    assert r.exit_code == 0, r.output
+    assert "TOST at +-3 points per 10x" in r.stdout and "rows dropped:" in r.stdout
+
+
+def test_malformed_hub_table_exits_2_with_one_line(tmp_path: Path) -> None:
+    p = tmp_path / "bad_hub.csv"
+    pd.DataFrame(
+        {
+            "Model version": ["a", "b"],
+            "Score": [0.4, 0.5],
+            "Release date": ["2024-01-01", "2024-02-01"],
+            "Training compute (FLOP)": [1e23, "about 1e24"],
+        }
+    ).to_csv(p, index=False)
+    line = one_line_error(["benchmarks", str(p)])
+    assert f"{p} row 2, column 'Training compute (FLOP)'" in line and "about 1e24" in line
+
+
+def test_bad_option_exits_2() -> None:
+    assert "--variant must be" in one_line_error(["benchmarks", "mmlu", "--variant", "fast"])
+    assert "margin > 0" in one_line_error(["benchmarks", "mmlu", "--margin", "-1"])
