@@ -5,7 +5,6 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,6 +18,7 @@ from scalewall.laws.catalog import LawName, make_law
 from scalewall.laws.fitter import RawFit, fit_raw, unpack
 from scalewall.laws.forms import Chinchilla, Inputs, Law
 from scalewall.laws.objectives import Objective, ObjectiveName
+from scalewall.laws.outliers import flag_outliers
 from scalewall.laws.result import FitResult
 
 Array = NDArray[np.float64]
@@ -65,26 +65,6 @@ def check_identifiable(law: Law, df: pd.DataFrame) -> list[str]:
         elif distinct < 4:
             reasons.append(f"only {distinct} distinct values of {col}, so {name} is not identified")
     return reasons
-
-
-def flag_outliers(residuals: Array, threshold: float = 4.0) -> list[dict[str, Any]]:
-    """Rows whose residual is more than ``threshold`` robust SDs from the median, with a reason."""
-    med = float(np.median(residuals))
-    mad = 1.4826 * float(np.median(np.abs(residuals - med)))
-    if mad <= 0:
-        return []
-    z = (residuals - med) / mad
-    out = []
-    for i in np.flatnonzero(np.abs(z) > threshold):
-        side = "above" if z[i] > 0 else "below"
-        out.append(
-            {
-                "row": int(i) + 1,
-                "residual": float(residuals[i]),
-                "reason": f"observed loss {abs(z[i]):.1f} robust SDs {side} the fit",
-            }
-        )
-    return out
 
 
 def _derived(
@@ -241,7 +221,7 @@ def fit(
     res.procedure = procedure
     if procedure == "epoch2024":
         res.objective_value = float(obj.value(y, mu))
-    res.outliers = flag_outliers(resid)
+    res.outliers = flag_outliers(resid, len(lw.param_names))
     res.warnings = warns + _diag_warnings(raw)
     res.aic, res.bic = _information(resid, len(lw.param_names), obj)
     budgets_arr = np.asarray([] if budgets is None else budgets, dtype=float)
