@@ -40,7 +40,7 @@ from scalewall.data.registry import entry
 from scalewall.data.runs import load_runs
 from scalewall.downstream import demo_section as downstream_section
 from scalewall.forecast import demo_section as forecast_section
-from scalewall.laws import allocation, repeated_section
+from scalewall.laws import allocation, repeated_section, spec_curve_section
 from scalewall.laws.api import exclude_top_loss, fit
 from scalewall.laws.bootstrap import percentile_interval
 from scalewall.laws.catalog import make_law
@@ -220,6 +220,7 @@ SECTIONS: list[Section] = [
     tts_section.SECTION,
     forecast_section.SECTION,
     lm_section.SECTION,
+    spec_curve_section.SECTION,
 ]
 
 

@@ -13,7 +13,12 @@ from numpy.typing import NDArray
 from scalewall.data.runs import load_runs
 from scalewall.errors import InputError, ScalewallError, ScalewallWarning
 from scalewall.laws import allocation, epoch2024
-from scalewall.laws.bootstrap import percentile_interval, refit_batch, resample_weights
+from scalewall.laws.bootstrap import (
+    percentile_interval,
+    refit_batch,
+    replicate_health,
+    resample_weights,
+)
 from scalewall.laws.catalog import LawName, make_law
 from scalewall.laws.fitter import RawFit, fit_raw, unpack
 from scalewall.laws.forms import Chinchilla, Inputs, Law
@@ -273,7 +278,7 @@ def fit(
             "seed": seed,
             "resample": "group" if groups is not None else "run",
             "method": "percentile",
-            "not_converged": int((~conv).sum()),
+            **replicate_health(lw, phis, conv),  # counts shown with every interval
         }
         if (~conv).mean() > 0.01:
             res.warnings.append(

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from scalewall.report import collapse, downstream, forecasts, repeated_data, scaling_laws, tts
+from scalewall.report import (
+    collapse,
+    downstream,
+    forecasts,
+    repeated_data,
+    scaling_laws,
+    spec_curve,
+    tts,
+)
 from scalewall.report import lm as lm_part
 from scalewall.report.part import ReportPart
 
@@ -11,6 +19,7 @@ PARTS: dict[str, ReportPart] = {
     part.folder: part
     for part in (
         scaling_laws.PART,
+        spec_curve.PART,
         repeated_data.PART,
         downstream.PART,
         collapse.PART,
