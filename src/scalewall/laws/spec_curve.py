@@ -43,7 +43,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from scalewall.data.runs import load_runs, read_source
+from scalewall.data.runs import OPTIONAL, load_runs, read_source
 from scalewall.errors import InputError, ScalewallError, input_error
 from scalewall.laws.api import CHINCHILLA_COMPUTE, fit
 from scalewall.laws.objectives import ObjectiveName
@@ -124,7 +124,8 @@ def load_for_curve(
 ) -> tuple[pd.DataFrame, bool]:
     """A runs table with the extra columns the curve can vary, and whether D came from C.
 
-    Rows repeated in every column the curve reads are dropped first (they carry no choice).
+    Rows repeated in every column the curve reads are dropped first (they carry no choice). A C
+    column appears only when the table gives one (then ``given`` FLOP accounting is offered).
     The non-embedding and hyperparameter columns are found by name when not given.
     """
     raw, e = read_source(source)
@@ -147,9 +148,12 @@ def load_for_curve(
         if found:
             extra[target] = found
     d_from_c = mapping.get("D", "D") not in raw.columns
-    keep = [c for c in (*mapping.values(), *mapping, *extra.values()) if c in raw.columns]
+    used = [mapping.get(t, t) for t in ("N", "D", "C", "loss", *OPTIONAL)]
+    keep = [c for c in (*used, *extra.values()) if c in raw.columns]
     sub = raw[list(dict.fromkeys(keep))].drop_duplicates().reset_index(drop=True)
     runs = load_runs(sub, columns=mapping, source_name=str(source))
+    if mapping.get("C", "C") not in raw.columns:  # filled in as 6ND: no FLOP count of its own
+        runs = runs.drop(columns="C")
     for target, col in extra.items():
         runs[target] = sub[col].to_numpy()
     if NONEMBEDDING_COLUMN in runs:
@@ -286,7 +290,13 @@ def spec_curve(
             )
         except (InputError, ScalewallError) as exc:
             rows += [
-                {**asdict(spec), "quantity": q, "n_points": len(df), "status": str(exc)}
+                {
+                    **asdict(spec),
+                    "quantity": q,
+                    "converged": False,
+                    "n_points": len(df),
+                    "status": str(exc),
+                }
                 for q in QUANTITIES
             ]
             continue
@@ -305,7 +315,6 @@ def spec_curve(
             "status",
         ]
     )
-    out["converged"] = out["converged"].fillna(False).astype(bool)
     return out
 
 
@@ -358,9 +367,15 @@ def payload(
         "replicates": replicates,
         "seed": seed,
         "quantities": QUANTITIES,
-        "summary": spread(table).to_dict(orient="records"),
-        "rows": table.to_dict(orient="records"),
+        "summary": _records(spread(table)),
+        "rows": _records(table),
     }
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, object]]:
+    """Rows as plain JSON values: a missing number (no interval, a failed fit) becomes None."""
+    clean = df.astype(object).where(df.notna(), None)
+    return [{str(k): v for k, v in r.items()} for r in clean.to_dict("records")]
 
 
 __all__ = [
