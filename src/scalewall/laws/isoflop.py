@@ -130,7 +130,7 @@ class IsoflopResult:
     warnings : list of dict
         ``{"code", "budget", "message"}``; codes ``too_few_points``, ``non_convex``,
         ``minimum_outside_range``, ``asymmetric_sampling``, ``not_isoflop``, ``few_budgets``,
-        ``approach2_bias``.
+        ``intervals_disagree``, ``approach2_bias``.
     """
 
     source: str
