@@ -164,3 +164,7 @@ def test_report_part_renders_the_curve_and_the_counts(tmp_path, exact):
     assert "6 specifications" in html and "0 specifications could not be fitted" in html
     fig = curve_figure(t, "tokens_per_param", 0.95)
     assert len(fig.axes) == 2
+    # the indicator panel has one row per option of each varied choice (flops 2, subset 3)
+    assert len(fig.axes[1].get_yticks()) == 5
+    fig, title, caption = PART.figures["spec_curve_tokens"](tmp_path)
+    assert "tokens per parameter" in title and "0 bootstrap refits" in caption
