@@ -146,6 +146,8 @@ def test_cli_writes_the_documented_json_and_rejects_a_bad_quantity(tmp_path, exa
     assert len(pd.read_csv(tmp_path / "t.csv")) == len(doc["rows"]) == 2 * 2 * 3 * 6
     line = one_line_error(["robustness", str(src), "--quantity", "nope"])
     assert "--quantity" in line
+    line = one_line_error(["robustness", str(src), "--objective", "nope"])
+    assert "objective has no option nope" in line
 
 
 def test_report_part_renders_the_curve_and_the_counts(tmp_path, exact):

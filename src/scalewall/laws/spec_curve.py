@@ -107,10 +107,13 @@ def all_specs(runs: pd.DataFrame, *, d_from_c: bool = False, **only: Sequence[st
     opts = choices(runs, d_from_c=d_from_c)
     for k, v in only.items():
         if k not in opts:
-            raise InputError(f"unknown choice '{k}'; choices are {', '.join(opts)}")
+            raise input_error("unknown choice", got=k, fix=f"choices are {', '.join(opts)}")
         bad = [x for x in v if x not in opts[k]]
         if bad:
-            raise InputError(f"{k} cannot be {', '.join(bad)} here; options: {', '.join(opts[k])}")
+            raise input_error(
+                f"{k} has no option {', '.join(bad)} for this table",
+                fix=f"options: {', '.join(opts[k])}",
+            )
         opts[k] = tuple(v)
     return [Spec(*combo) for combo in itertools.product(*(opts[f] for f in SPEC_FIELDS))]
 
@@ -126,7 +129,9 @@ def load_for_curve(
 
     Rows repeated in every column the curve reads are dropped first (they carry no choice). A C
     column appears only when the table gives one (then ``given`` FLOP accounting is offered).
-    The non-embedding and hyperparameter columns are found by name when not given.
+    The non-embedding and hyperparameter columns are found by name when not given; the
+    hyperparameter keeps the runs of a sweep apart (runs equal in every other column would
+    otherwise be dropped as repeats), and ``select`` then chooses among them.
     """
     raw, e = read_source(source)
     mapping = {
