@@ -10,7 +10,10 @@ reasons this rule corrects.
 * The maximum of n residuals grows with n, so one threshold is too strict for small tables and
   too lax for large ones. The critical value :func:`critical_value` is the (1 - FALSE_ALARM)
   quantile of ``max |x_i - median(x)| / (1.4826 MAD(x))`` over samples of m independent standard
-  normals, computed once per m by Monte Carlo (:data:`CALIBRATION_DRAWS` samples, fixed seed).
+  normals: by Monte Carlo up to :data:`MC_MAX` points (:data:`CALIBRATION_DRAWS` samples, fixed
+  seed, once per m), and beyond from the normal maximum with the MAD's sampling error
+  integrated out (its asymptotic variance is 1.3605 / m, the 37% efficiency of Rousseeuw &
+  Croux 1993, JASA 88:1273); the two agree to about 1% (the Monte Carlo error) from m = 120.
 * A robust fit (Huber with a threshold far below the noise, or the asymmetric objective) passes
   exactly through about as many points as it has parameters; those zero residuals shrink the
   MAD, and every other point looks extreme ("5.7 robust SDs" for a point at 1.5 SDs). The k
@@ -29,6 +32,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import optimize, stats
 
 Array = NDArray[np.float64]
 
@@ -38,7 +42,9 @@ FALSE_ALARM = 0.005
 #: about 1.5 % of the critical value's distance from the bulk.
 CALIBRATION_DRAWS = 20_000
 MAD_TO_SD = 1.4826  # 1 / Phi^-1(3/4): the MAD of a normal sample estimates 0.6745 SD
-_MAX_ELEMENTS = 8_000_000  # draws x size per calibration batch, ~64 MB
+MC_MAX = 120  # beyond this many residuals the asymptotic critical value is used
+MAD_VARIANCE = 1.3605  # m x Var(1.4826 MAD) for normal data (Rousseeuw & Croux 1993)
+_MAX_ELEMENTS = 4_000_000  # draws x size per calibration batch, ~32 MB
 
 
 def _max_robust_z(x: Array) -> Array:
@@ -54,6 +60,8 @@ def critical_value(m: int, false_alarm: float = FALSE_ALARM) -> float:
     """Robust-SD threshold that ``m`` clean Gaussian residuals exceed with prob. ``false_alarm``."""
     if m < 3:
         return float("inf")  # no scale can be estimated from fewer points
+    if m > MC_MAX:
+        return _asymptotic_critical(m, false_alarm)
     rng = np.random.default_rng(np.random.SeedSequence([20260213, m]))
     batch = max(1, _MAX_ELEMENTS // m)
     stats = [
@@ -61,6 +69,18 @@ def critical_value(m: int, false_alarm: float = FALSE_ALARM) -> float:
         for done in range(0, CALIBRATION_DRAWS, batch)
     ]
     return float(np.quantile(np.concatenate(stats), 1.0 - false_alarm))
+
+
+def _asymptotic_critical(m: int, false_alarm: float) -> float:
+    """Solve P(max_i |x_i| > c s) = false_alarm with the scale estimate s ~ N(1, 1.3605 / m)."""
+    nodes, weights = np.polynomial.hermite_e.hermegauss(40)
+    s = 1.0 + np.sqrt(MAD_VARIANCE / m) * nodes
+    w = weights / weights.sum()
+
+    def excess(c: float) -> float:
+        return float(1.0 - np.sum(w * (2.0 * stats.norm.cdf(c * s) - 1.0) ** m) - false_alarm)
+
+    return float(optimize.brentq(excess, 1.0, 50.0))
 
 
 def robust_z(residuals: Array, n_params: int = 0) -> tuple[Array, int]:
