@@ -136,7 +136,7 @@ def robustness(
 
         def show() -> None:
             t = Table(title=f"{source}: {len(specs)} specifications, {len(runs)} runs")
-            for c in ("quantity", "reference", "min", "median", "max", "moved most by"):
+            for c in ("quantity", "reference", "min", "median", "max", "moved most by", "shift"):
                 t.add_column(c, justify="left" if c in ("quantity", "moved most by") else "right")
             for r in summary.itertuples():
                 t.add_row(
@@ -145,7 +145,8 @@ def robustness(
                     fmt(r.min),
                     fmt(r.median),
                     fmt(r.max),
-                    f"{r.moved_most_by} ({fmt(r.shift_of_medians)})",
+                    str(r.moved_most_by),
+                    fmt(r.shift_of_medians),
                 )
             out.print(t)
             per_spec = table.drop_duplicates(subset=list(SPEC_FIELDS))
