@@ -41,7 +41,7 @@ from scalewall.data.runs import load_runs
 from scalewall.downstream import demo_section as downstream_section
 from scalewall.downstream import persuasion_section
 from scalewall.forecast import demo_section as forecast_section
-from scalewall.laws import allocation, repeated_section
+from scalewall.laws import allocation, repeated_section, spec_curve_section
 from scalewall.laws.api import exclude_top_loss, fit
 from scalewall.laws.bootstrap import percentile_interval
 from scalewall.laws.catalog import make_law
@@ -215,14 +215,15 @@ def run_scaling_laws(folder: Path, quick: bool, progress: Progress) -> SectionOu
 #: The demo's analyses, in report order. Other pillars append theirs.
 SECTIONS: list[Section] = [
     Section("scaling_laws", "Scaling laws", run_scaling_laws),
+    spec_curve_section.SECTION,
     repeated_section.SECTION,
     downstream_section.SECTION,
     downstream_section.BENCHMARKS,
+    persuasion_section.SECTION,
     collapse_section.SECTION,
     tts_section.SECTION,
     forecast_section.SECTION,
     lm_section.SECTION,
-    persuasion_section.SECTION,
 ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from scalewall.cli import backtest, data, fit, isoflop, tts
+from scalewall.cli import backtest, data, fit, isoflop, robustness, tts
 from scalewall.cli import benchmarks as benchmarks_cli
 from scalewall.cli import collapse as collapse_cli
 from scalewall.cli import demo as demo_cli
@@ -28,6 +28,7 @@ app.command("report")(demo_cli.report)
 app.command("fit")(fit.fit)
 app.command("backtest")(backtest.backtest)
 app.command("isoflop")(isoflop.isoflop)
+app.command("robustness")(robustness.robustness)
 app.command("downstream")(downstream_cli.downstream)
 app.command("persuasion")(persuasion_cli.persuasion)
 app.command("benchmarks")(benchmarks_cli.benchmarks)

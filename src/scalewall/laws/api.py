@@ -5,7 +5,6 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -14,11 +13,17 @@ from numpy.typing import NDArray
 from scalewall.data.runs import load_runs
 from scalewall.errors import InputError, ScalewallError, ScalewallWarning
 from scalewall.laws import allocation, epoch2024
-from scalewall.laws.bootstrap import percentile_interval, refit_batch, resample_weights
+from scalewall.laws.bootstrap import (
+    percentile_interval,
+    refit_batch,
+    replicate_health,
+    resample_weights,
+)
 from scalewall.laws.catalog import LawName, make_law
 from scalewall.laws.fitter import RawFit, fit_raw, unpack
 from scalewall.laws.forms import Chinchilla, Inputs, Law
 from scalewall.laws.objectives import Objective, ObjectiveName
+from scalewall.laws.outliers import flag_outliers
 from scalewall.laws.result import FitResult
 
 Array = NDArray[np.float64]
@@ -65,26 +70,6 @@ def check_identifiable(law: Law, df: pd.DataFrame) -> list[str]:
         elif distinct < 4:
             reasons.append(f"only {distinct} distinct values of {col}, so {name} is not identified")
     return reasons
-
-
-def flag_outliers(residuals: Array, threshold: float = 4.0) -> list[dict[str, Any]]:
-    """Rows whose residual is more than ``threshold`` robust SDs from the median, with a reason."""
-    med = float(np.median(residuals))
-    mad = 1.4826 * float(np.median(np.abs(residuals - med)))
-    if mad <= 0:
-        return []
-    z = (residuals - med) / mad
-    out = []
-    for i in np.flatnonzero(np.abs(z) > threshold):
-        side = "above" if z[i] > 0 else "below"
-        out.append(
-            {
-                "row": int(i) + 1,
-                "residual": float(residuals[i]),
-                "reason": f"observed loss {abs(z[i]):.1f} robust SDs {side} the fit",
-            }
-        )
-    return out
 
 
 def _derived(
@@ -241,7 +226,7 @@ def fit(
     res.procedure = procedure
     if procedure == "epoch2024":
         res.objective_value = float(obj.value(y, mu))
-    res.outliers = flag_outliers(resid)
+    res.outliers = flag_outliers(resid, len(lw.param_names))
     res.warnings = warns + _diag_warnings(raw)
     res.aic, res.bic = _information(resid, len(lw.param_names), obj)
     budgets_arr = np.asarray([] if budgets is None else budgets, dtype=float)
@@ -293,7 +278,7 @@ def fit(
             "seed": seed,
             "resample": "group" if groups is not None else "run",
             "method": "percentile",
-            "not_converged": int((~conv).sum()),
+            **replicate_health(lw, phis, conv),  # counts shown with every interval
         }
         if (~conv).mean() > 0.01:
             res.warnings.append(

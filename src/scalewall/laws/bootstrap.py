@@ -97,3 +97,36 @@ def refit_batch(
         if progress is not None:
             progress(sl.stop, R)
     return phis, vals, conv
+
+
+def replicate_health(law: Law, phis: Array, converged: NDArray[np.bool_]) -> dict[str, object]:
+    """Counts of bootstrap refits that failed, ended on a search bound, or left the domain.
+
+    An interval over replicates that stopped at a bound (an exponent at its limit, a coefficient
+    driven to zero) is as wide as the search range, not as the data allow; callers must show
+    these counts with every interval built from the draws. The refit is box-constrained, so a
+    replicate can leave the parameter domain only by turning non-finite; those are counted too.
+
+    Returns
+    -------
+    dict
+        ``not_converged``, ``non_finite``, ``at_bound`` (replicates with any parameter at a
+        bound) and ``at_bound_by_param`` (name -> count).
+    """
+    p = len(law.linear)
+    tb = law.theta_bounds()
+    lower = np.array([LOG_COEF_MIN] * p + [lo if lo is not None else -np.inf for lo, _ in tb])
+    upper = np.array([LOG_COEF_MAX] * p + [hi if hi is not None else np.inf for _, hi in tb])
+    finite = np.all(np.isfinite(phis), axis=1)
+    span = np.where(np.isfinite(upper - lower), upper - lower, 1.0)
+    with np.errstate(invalid="ignore"):
+        on_bound = (phis <= lower + 1e-6 * span) | (phis >= upper - 1e-6 * span)
+    on_bound &= finite[:, None]
+    return {
+        "not_converged": int((~converged).sum()),
+        "non_finite": int((~finite).sum()),
+        "at_bound": int(on_bound.any(axis=1).sum()),
+        "at_bound_by_param": {
+            name: int(c) for name, c in zip(law.param_names, on_bound.sum(axis=0), strict=True) if c
+        },
+    }

@@ -122,13 +122,15 @@ class IsoflopResult:
         For ``a`` (``N* ~ C**a``) and ``b`` (``D* ~ C**b``): ``estimate``, ``intercept``
         (log10 units), ``se_ols``, ``ci_ols`` (t-interval over budgets, treating each vertex as
         one observation), ``ci_bootstrap`` (rows resampled within each budget, parabolas and
-        line refitted; percentile) and ``ci`` (bootstrap when run, else OLS).
+        line refitted; percentile), ``ci`` (bootstrap when run, else OLS; OLS also where the
+        bootstrap interval leaves the exponent's domain [0, 1]), ``interval`` (which one ``ci``
+        is) and ``intervals_agree`` (:func:`intervals_agree`; a warning says when they do not).
     interval_method : str
         Which interval ``ci`` is, in words.
     warnings : list of dict
         ``{"code", "budget", "message"}``; codes ``too_few_points``, ``non_convex``,
         ``minimum_outside_range``, ``asymmetric_sampling``, ``not_isoflop``, ``few_budgets``,
-        ``approach2_bias``.
+        ``intervals_disagree``, ``approach2_bias``.
     """
 
     source: str
@@ -303,6 +305,29 @@ def _line(x: Array, y: Array, level: float) -> dict[str, Any]:
     t = float(stats.t.ppf(0.5 + level / 2, n - 2))
     out.update(se_ols=se, ci_ols=[float(slope) - t * se, float(slope) + t * se])
     return out
+
+
+def intervals_agree(boot: list[float], ols: list[float] | None) -> bool:
+    """Whether two intervals for one exponent tell the same story: each contains the other's
+    midpoint and their widths differ by less than a factor of 2 (no OLS interval: agree)."""
+    if ols is None:
+        return True
+    (bl, bh), (ol, oh) = boot, ols
+    mid_b, mid_o = (bl + bh) / 2, (ol + oh) / 2
+    ratio = (bh - bl) / max(oh - ol, 1e-300)
+    return bool(ol <= mid_b <= oh and bl <= mid_o <= bh and 0.5 <= ratio <= 2.0)
+
+
+def _disagreement(key: str, e: dict[str, Any], outside: int, replicates: int) -> dict[str, Any]:
+    (bl, bh), (ol, oh) = e["ci_bootstrap"], e["ci_ols"]
+    return _warn(
+        "intervals_disagree",
+        f"{key}: the bootstrap interval [{bl:.3g}, {bh:.3g}] and the OLS interval [{ol:.3g}, "
+        f"{oh:.3g}] disagree; {outside} of {replicates} bootstrap replicates put {key} outside "
+        "[0, 1], where a flat or non-convex resampled parabola sends its vertex off the grid. "
+        "Trust neither alone: add runs near each budget's minimum, or fit Approach 3",
+        None,
+    )
 
 
 def _bootstrap(
@@ -486,19 +511,32 @@ def isoflop(
         groups_xy = [(np.log10(N[labels == g]), y[labels == g]) for g in used]
         rng = np.random.default_rng(np.random.SeedSequence(seed))
         a_d, b_d, failed = _bootstrap(groups_xy, lc, flop_factor, bootstrap, rng)
+        outside: dict[str, int] = {}
         for key, d in (("a", a_d), ("b", b_d)):
             lo, hi = percentile_interval(d, level)
             ex[key]["ci_bootstrap"] = [float(lo), float(hi)]
-            ex[key]["ci"] = ex[key]["ci_bootstrap"]
-        boot.update(failed=failed, resample="rows within each budget", method="percentile")
+            outside[key] = int(np.sum((d < 0) | (d > 1)))
+            ex[key]["ci"], ex[key]["interval"] = ex[key]["ci_bootstrap"], "bootstrap"
+            ex[key]["intervals_agree"] = intervals_agree(ex[key]["ci_bootstrap"], ex[key]["ci_ols"])
+            if not ex[key]["intervals_agree"]:
+                warns.append(_disagreement(key, ex[key], outside[key], bootstrap))
+            if (lo < 0 or hi > 1) and ex[key]["ci_ols"] is not None:
+                ex[key]["ci"], ex[key]["interval"] = ex[key]["ci_ols"], "OLS"
+        boot.update(
+            failed=failed,
+            outside_domain=outside,
+            resample="rows within each budget",
+            method="percentile",
+        )
         method = (
             f"percentile bootstrap, {bootstrap} replicates resampling runs within each budget "
-            f"(seed {seed}); OLS t-interval over budgets also given as ci_ols"
+            f"(seed {seed}); OLS t-interval over budgets also given as ci_ols, and used as ci "
+            "where the bootstrap interval leaves the exponent's domain [0, 1]"
         )
     else:
         for key in ex:
             ex[key]["ci_bootstrap"] = None
-            ex[key]["ci"] = ex[key]["ci_ols"]
+            ex[key]["ci"], ex[key]["interval"] = ex[key]["ci_ols"], "OLS"
         method = "OLS t-interval of the slope over budgets (budgets - 2 degrees of freedom)"
     widths = [fits[g].width_decades for g in used]
     warns.append(

@@ -24,6 +24,7 @@ VERDICTS = (SUPPORTED, PARTLY, NOT_SUPPORTED, UNTESTABLE, NOT_MEASURED)
 SECTION_TITLES = {
     "claims-check": "Claims check",
     "scaling-laws": "Scaling laws",
+    "robustness": "Robustness of the fits",
     "repeated-data": "Repeated data",
     "downstream-scaling": "Downstream scaling",
     "persuasion": "Persuasion and model size",

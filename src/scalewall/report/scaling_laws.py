@@ -305,7 +305,7 @@ def render_scaling_laws(folder: Path, figs: Sequence[FigureFile]) -> str:
         out = d.get("outliers", [])
         if out:
             items.append(
-                f"{len(out)} fitted runs lie more than 4 robust SDs from the fit "
+                f"{len(out)} fitted runs lie beyond the calibrated outlier threshold "
                 f"({escape(out[0]['reason'])} at most); they stay in, with Huber's bounded weight"
             )
         nc = d["bootstrap"].get("not_converged", 0)
