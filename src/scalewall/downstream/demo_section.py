@@ -12,8 +12,8 @@ from pathlib import Path
 
 from scalewall.downstream.table import load_scores
 from scalewall.downstream.trends import analyze
-from scalewall.sections import Progress, Section, SectionOutput, write_csv
-from scalewall.storage import write_json
+from scalewall.sections import Progress, Section, SectionOutput
+from scalewall.storage import write_csv, write_json
 
 SOURCE = "pythia-zeroshot"
 COMMAND = f"scalewall downstream {SOURCE} --json summary.json"

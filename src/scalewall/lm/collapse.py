@@ -320,8 +320,7 @@ def analyse(
     out: Path,
 ) -> dict[str, Any]:
     """``collapse.csv`` (tidy), ``judge_hist.csv`` and the ``--json`` payload with ``summary``."""
-    from scalewall.sections import write_csv
-    from scalewall.storage import write_json
+    from scalewall.storage import write_csv, write_json
 
     df = tidy(finals)
     write_csv(out / "collapse.csv", df)

@@ -272,8 +272,7 @@ def _analyse_runs(
     store: Any,
 ) -> dict[str, Any]:
     from scalewall.lm import experiments as ex
-    from scalewall.sections import write_csv
-    from scalewall.storage import write_json
+    from scalewall.storage import write_csv, write_json
 
     table = runs_table(configs, finals)
     write_csv(out / "runs.csv", table)
