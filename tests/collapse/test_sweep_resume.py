@@ -45,14 +45,31 @@ def test_killed_sweep_resumes_to_the_same_table(tmp_path: Path) -> None:
     out = tmp_path / "killed"
     proc = _sweep(cfg, out)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(list((out / "cells").glob("*.parquet"))) < 3:
+    while time.monotonic() < deadline and len(list((out / "runs").glob("*/final.json"))) < 3:
         time.sleep(0.02)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    done = len(list((out / "cells").glob("*.parquet")))
+    done = len(list((out / "runs").glob("*/final.json")))
     if done >= len(cells):
         pytest.fail("the sweep finished before it could be killed; make it longer")
     assert not (out / "results.parquet").exists()
-    resumed = run_sweep(cells, out)
+    notes: list[str] = []
+    resumed = run_sweep(cells, out, resume=True, note=notes.append)
+    assert notes and f"skipping {done} finished runs" in notes[0]
     pd.testing.assert_frame_equal(resumed, full)
     assert pd.read_parquet(out / "results.parquet").equals(full)
+
+
+def test_pool_equals_in_process_and_a_rerun_says_what_it_does(tmp_path: Path) -> None:
+    cfg = tmp_path / "sweep.toml"
+    cfg.write_text('policies = ["replace", "accumulate"]\nn = [20]\ngenerations = 5\nseeds = 50\n')
+    cells = load_config(cfg)
+    here = run_sweep(cells, tmp_path / "here")
+    pool = run_sweep(cells, tmp_path / "pool", workers=2)
+    pd.testing.assert_frame_equal(pool, here)
+    notes: list[str] = []
+    again = run_sweep(cells, tmp_path / "pool", note=notes.append)
+    pd.testing.assert_frame_equal(again, here)
+    assert len(notes) == 1
+    assert notes[0].startswith("2 of 2 runs already finished and 0 interrupted")
+    assert "running all 2 from scratch" in notes[0]
