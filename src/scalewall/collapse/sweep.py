@@ -38,17 +38,19 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from scalewall import __version__
 from scalewall.collapse.loop import run
 from scalewall.collapse.models import make_model
 from scalewall.collapse.policies import (
-    Dedup,
-    Filter,
-    LikelihoodFilter,
     Policy,
-    SamplingBias,
-    Schedule,
-    Truncate,
+    Step,
+    chain,
+    dedup,
+    keep_top,
     make_mixer,
+    sampling,
+    schedule,
+    truncate,
 )
 from scalewall.collapse.summary import records, summarize
 from scalewall.errors import InputError
@@ -85,8 +87,10 @@ class Cell:
 
     @property
     def job(self) -> Job:
-        """The cell as a run-store job: its id is the hash of this config."""
-        return (CELL_JOB, asdict(self))
+        """The cell as a run-store job: the id hashes its settings, the policy's recipe (which
+        changes when a step's meaning does) and the scalewall version."""
+        recipe = repr(self.build_policy())
+        return (CELL_JOB, {"cell": asdict(self), "recipe": recipe, "scalewall": __version__})
 
     def build_policy(self) -> Policy:
         if self.n < 2:
@@ -97,19 +101,15 @@ class Cell:
             )
         if self.judge not in ("gen0", "current"):
             raise InputError(f"unknown judge '{self.judge}'; valid: gen0, current")
-        filters: list[Filter] = [Dedup()] if self.dedup else []
-        if self.truncate > 0:
-            filters.append(Truncate(self.truncate))
+        steps: list[Step] = [make_mixer(self.policy, self.fraction)]
+        steps += [dedup()] if self.dedup else []
+        steps += [truncate(self.truncate)] if self.truncate > 0 else []
         if self.likelihood_keep > 0:
             judge: Literal["gen0", "current"] = "gen0" if self.judge == "gen0" else "current"
-            filters.append(LikelihoodFilter(self.likelihood_keep, judge))
-        return Policy(
-            mix=make_mixer(self.policy, self.fraction),
-            filters=tuple(filters),
-            schedule=Schedule(self.schedule, self.rate),  # type: ignore[arg-type]
-            bias=SamplingBias(self.temperature, self.top_p, self.top_k),
-            n=self.n,
-        )
+            steps.append(keep_top(self.likelihood_keep, judge))
+        steps.append(schedule(self.schedule, self.rate))  # type: ignore[arg-type]
+        steps.append(sampling(self.temperature, self.top_p, self.top_k))
+        return chain(*steps, n=self.n)
 
     @property
     def label(self) -> str:
@@ -194,7 +194,7 @@ def load_config(path: Path) -> list[Cell]:
 
 def run_cell(config: Mapping[str, Any], run: Run) -> dict[str, Any]:
     """The executor job: run one cell and store its table in ``run``."""
-    table = Cell(**config).run()
+    table = Cell(**config["cell"]).run()
     run.save_table(table)
     final = {"rows": len(table)}
     run.finish(final, [])
@@ -247,6 +247,6 @@ def run_sweep(
 def summary_payload(table: pd.DataFrame, cells: list[Cell]) -> dict[str, Any]:
     """The JSON written next to the results: the cells' configs and the summary records."""
     return {
-        "cells": [{"id": run_id(*c.job), **asdict(c)} for c in cells],
+        "cells": [{"id": run_id(*c.job), "recipe": c.job[1]["recipe"], **asdict(c)} for c in cells],
         "summary": records(summarize(table)),
     }
