@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from scalewall.cli.common import emit, err, out, progress_bar, user_errors
+from scalewall.cli.common import emit, note, out, progress_bar, user_errors
 from scalewall.cli.options import Address, Debug, Executor, JsonOut, Quiet, Resume, Workers
 from scalewall.collapse.models import MODELS
 from scalewall.collapse.policies import MIXERS
@@ -138,7 +137,7 @@ def collapse(
                 executor=executor,
                 workers=workers,
                 address=address,
-                note=lambda line: err.print(escape(line)),
+                note=note,
             )
         payload = summary_payload(table, cells)
         last = [r for r in payload["summary"] if r["generation"] == table["generation"].max()]

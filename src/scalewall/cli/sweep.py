@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from scalewall.cli.common import emit, err, out, progress_bar, user_errors
+from scalewall.cli.common import emit, note, out, progress_bar, user_errors
 from scalewall.cli.options import Address, Debug, Executor, JsonOut, Quiet, Resume, Workers
 from scalewall.errors import InputError
 
@@ -59,7 +58,7 @@ def sweep(
                 workers=workers,
                 address=address,
                 progress=update,
-                note=lambda line: err.print(escape(line)),
+                note=note,
             )
         emit(payload, json_out, quiet, lambda: render(payload))
 
