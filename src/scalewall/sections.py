@@ -13,10 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
-from scalewall.storage import write_atomic
-
 #: ``progress(step, done, total)``: called as each step of a section advances.
 Progress = Callable[[str, int, int], None]
 
@@ -56,9 +52,4 @@ class Section:
     run: Callable[[Path, bool, Progress], SectionOutput]
 
 
-def write_csv(path: Path, df: pd.DataFrame) -> None:
-    """A table as CSV, atomically, with ten significant digits."""
-    write_atomic(path, df.to_csv(index=False, float_format="%.10g"))
-
-
-__all__ = ["Progress", "Section", "SectionOutput", "write_csv"]
+__all__ = ["Progress", "Section", "SectionOutput"]

@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename."""
@@ -22,3 +24,8 @@ def write_atomic(path: Path, data: str | bytes) -> None:
 def write_json(path: Path, payload: Any) -> None:
     """Write strict JSON (no NaN or infinity) atomically."""
     write_atomic(path, json.dumps(payload, indent=2, allow_nan=False) + "\n")
+
+
+def write_csv(path: Path, df: pd.DataFrame) -> None:
+    """A table as CSV, atomically, with ten significant digits."""
+    write_atomic(path, df.to_csv(index=False, float_format="%.10g"))

@@ -1,11 +1,18 @@
-"""``scalewall collapse``: a run end to end, the JSON schema, and one-line errors (exit 2)."""
+"""``scalewall collapse``: a run end to end, the JSON schema, one-line errors (exit 2), what a
+rerun says; ``scalewall --version`` and ``python -m scalewall``."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from cli_run import one_line_error, run_json
+from cli_run import one_line_error, run_json, runner
+
+from scalewall import __version__
+from scalewall.cli.app import app
 
 KEYS = ["model", "policy", "generation", "metric", "mean", "median", "lo", "hi", "n_seeds"]
 
@@ -104,3 +111,29 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], needl
         real.append(a)
     opts = ["--generations", "2", "--seeds", "2", "--out", str(tmp_path / "r")]
     assert needle in one_line_error(["collapse", *real, *opts])
+
+
+def test_a_rerun_says_what_is_stored_and_a_resume_what_it_skipped(tmp_path: Path) -> None:
+    args = ["collapse", "--n", "10", "--generations", "2", "--seeds", "5", "-q"]
+    args += ["--out", str(tmp_path / "r")]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0 and first.stderr == "", first.output
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0
+    assert "1 of 1 runs already finished" in again.stderr
+    assert "running all 1 from scratch (pass --resume" in again.stderr
+    resumed = runner.invoke(app, [*args, "--resume"])
+    assert resumed.exit_code == 0
+    assert "resume: skipping 1 finished runs, continuing 0 interrupted, starting 0 new" in (
+        resumed.stderr
+    )
+
+
+def test_version_and_python_m_scalewall() -> None:
+    res = runner.invoke(app, ["--version"])
+    assert res.exit_code == 0 and res.stdout.strip() == f"scalewall {__version__}"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "scalewall", "--version"], capture_output=True, text=True, env=env
+    )
+    assert proc.returncode == 0 and proc.stdout.strip() == f"scalewall {__version__}"

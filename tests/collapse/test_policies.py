@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from scalewall.collapse import policies
 from scalewall.collapse.policies import (
     AccumulateSubsample,
     Dedup,
@@ -15,8 +16,17 @@ from scalewall.collapse.policies import (
     Samples,
     SamplingBias,
     Schedule,
+    Truncate,
     Verifier,
+    accumulate,
     chain,
+    dedup,
+    keep_top,
+    mix_real,
+    replace,
+    sampling,
+    schedule,
+    truncate,
 )
 
 
@@ -28,8 +38,7 @@ class _Square:
 def test_mix_real_takes_the_requested_share_from_the_original_data() -> None:
     rng = np.random.default_rng(0)
     real = Samples.full(np.zeros((4, 100, 1)))
-    pool = Pool(real=real, history=False)
-    pool.add(Samples.full(np.ones((4, 100, 1))))
+    pool = Pool(real=real, history=False).add(Samples.full(np.ones((4, 100, 1))))
     train = MixReal(0.1)(pool, 100, rng)
     assert train.values.shape == (4, 100, 1)
     assert ((train.values[..., 0] == 0).sum(axis=1) == 10).all()
@@ -37,9 +46,10 @@ def test_mix_real_takes_the_requested_share_from_the_original_data() -> None:
 
 def test_accumulate_subsample_draws_n_present_items() -> None:
     rng = np.random.default_rng(1)
-    pool = Pool(real=Samples.full(np.arange(10.0).reshape(1, 10, 1)))
+    empty = Pool(real=Samples.full(np.arange(10.0).reshape(1, 10, 1)))
     synth = Samples(np.full((1, 10, 1), -1.0), np.arange(10)[None] < 3)  # 3 present items
-    pool.add(synth)
+    pool = empty.add(synth)
+    assert empty.synthetic == () and len(pool.synthetic) == 1  # a pool is a value
     s = AccumulateSubsample()(pool, 13, rng)
     assert s.counts()[0] == 13 and (s.values[s.mask] != -1).sum() == 10
 
@@ -49,7 +59,7 @@ def test_filters_compose_and_the_likelihood_filter_keeps_the_most_likely() -> No
     x = np.array([[[3.0], [0.1], [0.1], [-2.0], [0.5]]])
     s = Samples.full(x)
     ctx = FilterContext(current=_Square(), judge=_Square())
-    out = chain(Dedup(), LikelihoodFilter(0.5, judge="gen0"))(s, ctx, rng)
+    out = chain(Dedup(), LikelihoodFilter(0.5, judge="gen0")).curate(s, ctx, rng)
     assert out.mask.tolist() == [[False, True, False, False, True]]
     ver = Verifier(lambda v: v[..., 0] > 0)(s, ctx, rng)
     assert ver.counts()[0] == 4
@@ -65,3 +75,21 @@ def test_schedules_and_policy_names() -> None:
     assert [Schedule("power", 1.5)(10, t) for t in (1, 4)] == [10, 80]
     assert Schedule("linear")(10, 3) == 30
     assert Policy(MixReal(0.1, fresh=True), schedule=Schedule("linear")).name == "fresh-0.1+linear"
+
+
+def test_steps_chain_into_a_policy_whose_repr_is_the_recipe() -> None:
+    p = chain(mix_real(0.1), keep_top(0.5))
+    assert repr(p) == "chain(mix_real(0.1), keep_top(0.5))"
+    assert p == Policy(MixReal(0.1), filters=(LikelihoodFilter(0.5),))
+    full = chain(
+        accumulate(), dedup(), truncate(2.0), schedule("power", 1.5), sampling(top_k=3), n=20
+    )
+    assert repr(full) == (
+        "chain(accumulate(), dedup(), truncate(2.0), schedule('power', 1.5), "
+        "sampling(top_k=3), n=20)"
+    )
+    assert eval(repr(full), vars(policies)) == full
+    assert full.name == "accumulate+dedup+truncate-2+power-1.5+top-k3"
+    # a later mixer replaces an earlier one; filters run in chain order
+    assert chain(replace(), mix_real(0.2, fresh=True)).mix == MixReal(0.2, fresh=True)
+    assert chain(truncate(1.0), dedup()).filters == (Truncate(1.0), Dedup())

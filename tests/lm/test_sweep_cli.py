@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -57,7 +58,9 @@ def invoke(*args: str) -> tuple[int, str, str]:
     return res.exit_code, res.stdout, res.stderr
 
 
-def test_sweep_killed_and_resumed_gives_the_same_table(corpus: Path, tmp_path: Path) -> None:
+def test_sweep_killed_leaves_no_worker_and_resumes_to_the_same_table(
+    corpus: Path, tmp_path: Path, survivors: Callable[[int], list[int]]
+) -> None:
     cfg = write(tmp_path, corpus)
     code, _, err = invoke(str(cfg), "--out", str(tmp_path / "ref"), "--workers", "1", "-q")
     assert code == 0, err
@@ -73,16 +76,18 @@ def test_sweep_killed_and_resumed_gives_the_same_table(corpus: Path, tmp_path: P
         str(out),
         "-q",
     ]
-    proc = subprocess.Popen([*cmd, "--workers", "1"], env=env, start_new_session=True)
+    proc = subprocess.Popen([*cmd, "--workers", "2"], env=env, start_new_session=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(list(out.glob("runs/*/final.json"))) < 5:
         time.sleep(0.05)
-    os.killpg(proc.pid, signal.SIGKILL)
+    os.kill(proc.pid, signal.SIGKILL)  # the command alone: its workers must follow by themselves
     proc.wait()
+    assert survivors(proc.pid) == []
     finished = len(list(out.glob("runs/*/final.json")))
     assert 0 < finished < 16, "the kill should land mid-sweep"
     code, _, err = invoke(str(cfg), "--out", str(out), "--resume", "--workers", "2", "-q")
     assert code == 0, err
+    assert f"resume: skipping {finished} finished runs" in err
     a, b = (
         pd.read_csv(d / "runs.csv").drop(columns=list(TIMING_COLUMNS))
         for d in (tmp_path / "ref", out)

@@ -16,4 +16,4 @@ def main() -> None:
         os.environ.setdefault(var, "1")
     from scalewall.cli.app import app
 
-    app()
+    app(prog_name="scalewall")

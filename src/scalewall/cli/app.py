@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
+from scalewall import __version__
 from scalewall.cli import backtest, data, fit, isoflop, robustness, tts
 from scalewall.cli import benchmarks as benchmarks_cli
 from scalewall.cli import collapse as collapse_cli
@@ -17,12 +20,31 @@ from scalewall.cli import trends as trends_cli
 app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
     help=(
         "Measure the AI 'scaling wall' on real data, with intervals: scaling laws, model "
         "collapse, forecasts, test-time compute and your own small-LM runs."
     ),
 )
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"scalewall {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Options of the bare command (the help text is the app's)."""
+
+
 app.command("demo")(demo_cli.demo)
 app.command("report")(demo_cli.report)
 app.command("fit")(fit.fit)

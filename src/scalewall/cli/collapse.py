@@ -8,8 +8,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from scalewall.cli.common import emit, out, progress_bar, user_errors
-from scalewall.cli.options import Debug, JsonOut, Quiet
+from scalewall.cli.common import emit, note, out, progress_bar, user_errors
+from scalewall.cli.options import Address, Debug, Executor, JsonOut, Quiet, Resume, Workers
 from scalewall.collapse.models import MODELS
 from scalewall.collapse.policies import MIXERS
 from scalewall.collapse.sweep import Cell, load_config, run_sweep, summary_payload
@@ -86,8 +86,12 @@ def collapse(
         Path | None, typer.Option("--config", help="TOML sweep file (replaces the options above).")
     ] = None,
     out_dir: Annotated[
-        Path, typer.Option("--out", help="Results folder (resumes a sweep stored there).")
+        Path, typer.Option("--out", help="Results folder (its runs/ store every cell).")
     ] = Path("collapse-results"),
+    resume: Resume = False,
+    executor: Executor = "local",
+    address: Address = None,
+    workers: Workers = None,
     json_out: JsonOut = None,
     quiet: Quiet = False,
     debug: Debug = False,
@@ -95,6 +99,8 @@ def collapse(
     """Train each generation on the previous one's samples and track collapse metrics.
 
     Example: scalewall collapse --model gaussian --policy accumulate --n 10 --seeds 1000 --json c.json
+
+    Every cell is a run of the store under --out/runs; --resume keeps the ones already there.
     """
     with user_errors(debug):
         if config is not None:
@@ -123,7 +129,16 @@ def collapse(
             ]
             cells[0].build_policy()
         with progress_bar("collapse", enabled=not quiet) as update:
-            table = run_sweep(cells, out_dir, lambda step, d, t: update(d, t))
+            table = run_sweep(
+                cells,
+                out_dir,
+                update,
+                resume=resume,
+                executor=executor,
+                workers=workers,
+                address=address,
+                note=note,
+            )
         payload = summary_payload(table, cells)
         last = [r for r in payload["summary"] if r["generation"] == table["generation"].max()]
 

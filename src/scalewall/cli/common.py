@@ -104,3 +104,8 @@ def emit(payload: Any, json_out: Path | None, quiet: bool, show: Callable[[], No
         show()
         if json_out is not None:
             out.print(f"wrote {json_out}")
+
+
+def note(line: str) -> None:
+    """A line for the user on stderr (what a sweep does with stored runs), printed as text."""
+    err.print(escape(line))

@@ -1,4 +1,5 @@
-"""Options shared by the commands that read a runs table (fit, backtest, isoflop)."""
+"""Options shared by several commands: runs-table input (fit, backtest, isoflop), output, and
+execution of stored sweeps (sweep, collapse)."""
 
 from __future__ import annotations
 
@@ -75,3 +76,24 @@ JsonOut = Annotated[
 Seed = Annotated[int, typer.Option(help="Seed of the bootstrap.", rich_help_panel="Uncertainty")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No tables; only --json.")]
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
+
+RUN = "Execution"
+Resume = Annotated[
+    bool,
+    typer.Option(
+        "--resume", help="Keep finished runs and continue interrupted ones.", rich_help_panel=RUN
+    ),
+]
+Executor = Annotated[
+    str, typer.Option(help="'local' (a process per core) or 'ray'.", rich_help_panel=RUN)
+]
+Address = Annotated[
+    str | None,
+    typer.Option(
+        help="Ray cluster: 'auto' or HOST:PORT (default: start a local Ray).", rich_help_panel=RUN
+    ),
+]
+Workers = Annotated[
+    int | None,
+    typer.Option(help="Local processes [default: one per core].", rich_help_panel=RUN),
+]

@@ -34,7 +34,7 @@ from scalewall.laws.spec_curve import (
     spec_curve,
     spread,
 )
-from scalewall.sections import write_csv
+from scalewall.storage import write_csv
 
 #: Bootstrap refits per specification: enough for a rough 95% band across dozens of refits.
 REPLICATES = 100

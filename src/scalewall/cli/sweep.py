@@ -9,11 +9,9 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from scalewall.cli.common import emit, out, progress_bar, user_errors
-from scalewall.cli.options import Debug, JsonOut, Quiet
+from scalewall.cli.common import emit, note, out, progress_bar, user_errors
+from scalewall.cli.options import Address, Debug, Executor, JsonOut, Quiet, Resume, Workers
 from scalewall.errors import InputError
-
-RUN = "Execution"
 
 
 def sweep(
@@ -32,28 +30,10 @@ def sweep(
         Path | None,
         typer.Option("--out", help="Results folder [default: results/sweeps/<name>]."),
     ] = None,
-    resume: Annotated[
-        bool,
-        typer.Option(
-            "--resume",
-            help="Skip finished runs and continue interrupted ones.",
-            rich_help_panel=RUN,
-        ),
-    ] = False,
-    executor: Annotated[
-        str, typer.Option(help="'local' (a process per core) or 'ray'.", rich_help_panel=RUN)
-    ] = "local",
-    address: Annotated[
-        str | None,
-        typer.Option(
-            help="Ray cluster: 'auto' or HOST:PORT (default: start a local Ray).",
-            rich_help_panel=RUN,
-        ),
-    ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option(help="Local processes [default: one per core].", rich_help_panel=RUN),
-    ] = None,
+    resume: Resume = False,
+    executor: Executor = "local",
+    address: Address = None,
+    workers: Workers = None,
     json_out: JsonOut = None,
     quiet: Quiet = False,
     debug: Debug = False,
@@ -78,6 +58,7 @@ def sweep(
                 workers=workers,
                 address=address,
                 progress=update,
+                note=note,
             )
         emit(payload, json_out, quiet, lambda: render(payload))
 

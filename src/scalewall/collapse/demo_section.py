@@ -1,8 +1,8 @@
 """The demo's "Model collapse" section: Gaussian, Zipf unigram and character n-gram chains.
 
 Each experiment is a small sweep of :class:`scalewall.collapse.sweep.Cell` s (replace vs
-accumulate vs 10% real data), stored by :func:`run_sweep` under ``collapse/<experiment>/``
-(``results.parquet`` seed x generation x metric, ``summary.json``), plus the schedule experiment
+accumulate vs 10% real data), run in this process by :func:`run_sweep` under
+``collapse/<experiment>/`` (``results.parquet`` seed x generation x metric, ``summary.json``), plus the schedule experiment
 (unbiased Gaussian with constant, linear and superlinear sample sizes) for claims 13 and 16.
 """
 
@@ -79,10 +79,10 @@ def run_collapse(folder: Path, quick: bool, progress: Progress) -> SectionOutput
     commands: dict[str, list[str]] = {}
     notes: dict[str, str] = {}
     for name, cells in exps.items():
-        step = f"collapse: {name}"
+        step = f"collapse: {name}, cells"
 
-        def report(s: str, done: int, total: int, step: str = step) -> None:
-            progress(f"{step}, {s}", done, total)
+        def report(done: int, total: int, step: str = step) -> None:
+            progress(step, done, total)
 
         run_sweep(cells, folder / name, report)
         for f in ("results.parquet", "summary.json"):

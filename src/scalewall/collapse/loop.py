@@ -69,7 +69,9 @@ def run(
         scores = fitted.score(synth, judge)
         frames.append(scores)
         if t < generations:
-            pool.add(policy.curate(synth, FilterContext(current=fitted, judge=judge), r_filter))
+            pool = pool.add(
+                policy.curate(synth, FilterContext(current=fitted, judge=judge), r_filter)
+            )
         if progress:
             progress(t, generations)
     return tidy(frames, seeds)

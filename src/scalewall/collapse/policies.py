@@ -1,17 +1,21 @@
 """How each generation's training set is built: mixers, curation filters, schedules, bias.
 
-A recursive-training policy is four small, independent pieces, composed like optax
-transformations rather than one flag per combination:
+A recursive-training policy is a chain of small steps, composed like optax transformations
+rather than one flag per combination: ``chain(mix_real(0.1), keep_top(0.5))`` is a
+:class:`Policy`, and its ``repr`` is that recipe (what the report shows and the run id hashes).
+Each step returns a new policy (``step.apply_to(policy)``); nothing is mutated in place. The
+steps are of four kinds:
 
 * a :class:`Mixer` assembles the training set of fit ``t`` from the :class:`Pool` (the original
   real data, every generation's synthetic samples and a way to draw fresh real data):
-  :class:`Replace`, :class:`Accumulate`, :class:`AccumulateSubsample`, :class:`MixReal`;
-* :class:`Filter` s curate each generation's synthetic samples before they enter the pool
-  (:class:`Truncate`, :class:`LikelihoodFilter`, :class:`Dedup`, :class:`Verifier`), chained with
-  :func:`chain`;
-* a :class:`Schedule` gives the number of samples drawn per generation (constant, linear,
-  power, geometric);
-* :class:`SamplingBias` (temperature, top-p, top-k) reshapes the model's sampling distribution.
+  :func:`replace`, :func:`accumulate`, :func:`accumulate_subsample`, :func:`mix_real`; a later
+  mixer in a chain replaces an earlier one;
+* :class:`Filter` s curate each generation's synthetic samples before they enter the pool, in
+  chain order (:func:`truncate`, :func:`keep_top`, :func:`dedup`, :class:`Verifier`);
+* a :class:`Schedule` gives the number of samples drawn per generation (:func:`schedule`:
+  constant, linear, power, geometric);
+* :class:`SamplingBias` (:func:`sampling`: temperature, top-p, top-k) reshapes the model's
+  sampling distribution.
 
 Interface for any model, including neural ones. Everything here operates on :class:`Samples`:
 ``values`` of shape ``(S, m, *item)`` (``S`` independent seeds, ``m`` items each; items may be
@@ -25,7 +29,7 @@ array of ``m`` items. A neural LM loop needs only::
         train = policy.training_set(pool, t, rng)      # fit t; t = 1 is the real data
         model = train_lm(train.valid(0))               # the items of seed 0, as an array
         synth = Samples.of(sample_lm(model, policy.size(t)))
-        pool.add(policy.curate(synth, FilterContext(current=..., judge=...), rng))
+        pool = pool.add(policy.curate(synth, FilterContext(current=..., judge=...), rng))
 
 Filters that need a density (:class:`LikelihoodFilter`) call ``log_prob(values) -> (S, m)`` on the
 ``current`` or ``judge`` object of :class:`FilterContext`; nothing else about the model is assumed.
@@ -33,6 +37,8 @@ Filters that need a density (:class:`LikelihoodFilter`) call ``log_prob(values) 
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
@@ -40,7 +46,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from scalewall.errors import InputError
+from scalewall.errors import InputError, input_error
 
 Array = NDArray[Any]
 
@@ -131,33 +137,33 @@ def subsample(s: Samples, k: int, rng: np.random.Generator) -> Samples:
 RealDraw = Callable[[int, np.random.Generator], Samples]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Pool:
     """The original real data, the curated synthetic samples, and a way to draw fresh real data.
 
     With ``history=False`` only the latest synthetic generation is kept (replace and mixing
-    policies need no more), so memory stays constant over generations.
+    policies need no more), so memory stays constant over generations. A pool is a value:
+    :meth:`add` returns a new one.
     """
 
     real: Samples
     draw_real: RealDraw | None = None
     history: bool = True
-    synthetic: list[Samples] = field(default_factory=list)
-    _all: Samples | None = field(default=None, repr=False)
+    synthetic: tuple[Samples, ...] = ()
+    _all: Samples | None = field(default=None, repr=False, compare=False)
 
-    def add(self, synth: Samples) -> None:
-        """Append one generation's synthetic samples (after curation)."""
-        if self._all is not None:
-            self._all = concat([self._all, synth])
-        self.synthetic = [*self.synthetic, synth] if self.history else [synth]
+    def add(self, synth: Samples) -> Pool:
+        """This pool plus one generation's synthetic samples (after curation)."""
+        if not self.history:
+            return dataclasses.replace(self, synthetic=(synth,))
+        everything = concat([self.everything(), synth])  # grown once per generation
+        return dataclasses.replace(self, synthetic=(*self.synthetic, synth), _all=everything)
 
     def everything(self) -> Samples:
-        """Real data and all synthetic samples so far (cached, then grown once per generation)."""
+        """Real data and all synthetic samples so far."""
         if not self.history:
             raise ValueError("this pool keeps only the latest generation (history=False)")
-        if self._all is None:
-            self._all = concat([self.real, *self.synthetic])
-        return self._all
+        return self._all if self._all is not None else concat([self.real, *self.synthetic])
 
     def latest(self) -> Samples:
         return self.synthetic[-1] if self.synthetic else self.real
@@ -177,9 +183,24 @@ class Mixer(Protocol):
 
     def __call__(self, pool: Pool, n: int, rng: np.random.Generator) -> Samples: ...
 
+    def apply_to(self, policy: Policy) -> Policy: ...
 
-@dataclass(frozen=True)
-class Replace:
+
+class _MixStep:
+    """The chain step of a mixer: it becomes the policy's mixer."""
+
+    def apply_to(self, policy: Policy) -> Policy:
+        return dataclasses.replace(policy, mix=self)  # type: ignore[arg-type]
+
+
+def _call(name: str, *args: Any, **kwargs: Any) -> str:
+    """``name(arg, key=value)``: the recipe a step prints and the run id hashes."""
+    parts = [repr(a) for a in args] + [f"{k}={v!r}" for k, v in kwargs.items()]
+    return f"{name}({', '.join(parts)})"
+
+
+@dataclass(frozen=True, repr=False)
+class Replace(_MixStep):
     """Fit on the latest generation's samples only (Shumailov et al. 2024; Kazdan et al. 2024)."""
 
     name: str = "replace"
@@ -188,9 +209,12 @@ class Replace:
     def __call__(self, pool: Pool, n: int, rng: np.random.Generator) -> Samples:
         return pool.latest()
 
+    def __repr__(self) -> str:
+        return _call("replace")
 
-@dataclass(frozen=True)
-class Accumulate:
+
+@dataclass(frozen=True, repr=False)
+class Accumulate(_MixStep):
     """Fit on the real data and every synthetic generation so far (Gerstgrasser et al. 2024)."""
 
     name: str = "accumulate"
@@ -199,9 +223,12 @@ class Accumulate:
     def __call__(self, pool: Pool, n: int, rng: np.random.Generator) -> Samples:
         return pool.everything()
 
+    def __repr__(self) -> str:
+        return _call("accumulate")
 
-@dataclass(frozen=True)
-class AccumulateSubsample:
+
+@dataclass(frozen=True, repr=False)
+class AccumulateSubsample(_MixStep):
     """Accumulate, but fit on ``n`` items drawn without replacement (Kazdan et al. 2024)."""
 
     name: str = "accumulate-subsample"
@@ -210,9 +237,12 @@ class AccumulateSubsample:
     def __call__(self, pool: Pool, n: int, rng: np.random.Generator) -> Samples:
         return subsample(pool.everything(), n, rng)
 
+    def __repr__(self) -> str:
+        return _call("accumulate_subsample")
 
-@dataclass(frozen=True)
-class MixReal:
+
+@dataclass(frozen=True, repr=False)
+class MixReal(_MixStep):
     """A share ``fraction`` of real data plus the latest synthetic samples, ``n`` in all.
 
     ``fresh=True`` draws new real data each generation (the "fresh data loop" of Alemohammad
@@ -240,6 +270,9 @@ class MixReal:
         else:
             real = subsample(pool.real, k, rng)
         return concat([real, subsample(pool.latest(), n - k, rng)])
+
+    def __repr__(self) -> str:
+        return _call("mix_real", self.fraction, **({"fresh": True} if self.fresh else {}))
 
 
 def check_fraction(name: str, value: float) -> None:
@@ -271,9 +304,18 @@ class Filter(Protocol):
 
     def __call__(self, s: Samples, ctx: FilterContext, rng: np.random.Generator) -> Samples: ...
 
+    def apply_to(self, policy: Policy) -> Policy: ...
 
-@dataclass(frozen=True)
-class Truncate:
+
+class _FilterStep:
+    """The chain step of a filter: it runs after the policy's filters so far."""
+
+    def apply_to(self, policy: Policy) -> Policy:
+        return dataclasses.replace(policy, filters=(*policy.filters, self))  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, repr=False)
+class Truncate(_FilterStep):
     """Keep items within ``k`` standard deviations of the sample mean in every coordinate.
 
     For a Gaussian this shrinks the variance by ``1 - 2k phi(k)/(2 Phi(k) - 1)`` per generation
@@ -281,6 +323,10 @@ class Truncate:
     """
 
     k: float
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.k) and self.k > 0):
+            raise input_error("truncate k (standard deviations) must be > 0", got=self.k)
 
     @property
     def name(self) -> str:
@@ -295,9 +341,12 @@ class Truncate:
         keep = (np.abs(x - mu) <= self.k * sd).all(axis=2)
         return Samples(s.values, s.mask & keep)
 
+    def __repr__(self) -> str:
+        return _call("truncate", self.k)
 
-@dataclass(frozen=True)
-class LikelihoodFilter:
+
+@dataclass(frozen=True, repr=False)
+class LikelihoodFilter(_FilterStep):
     """Keep the ``keep`` most likely share of items under the current model or the frozen judge.
 
     The perplexity filters of Gambetta et al. 2024 and Feng et al. 2024 ("verification").
@@ -322,9 +371,13 @@ class LikelihoodFilter:
         rank = np.argsort(np.argsort(-lp, axis=1, kind="stable"), axis=1)
         return Samples(s.values, s.mask & (rank < k[:, None]))
 
+    def __repr__(self) -> str:
+        judge = {"judge": self.judge} if self.judge != "gen0" else {}
+        return _call("keep_top", self.keep, **judge)
 
-@dataclass(frozen=True)
-class Dedup:
+
+@dataclass(frozen=True, repr=False)
+class Dedup(_FilterStep):
     """Drop repeated items within each seed (first occurrence kept)."""
 
     name: str = "dedup"
@@ -343,14 +396,21 @@ class Dedup:
                 keep[i, pos[idx]] = True
         return Samples(s.values, keep)
 
+    def __repr__(self) -> str:
+        return _call("dedup")
+
 
 def _key(v: Any) -> Any:
     return tuple(v) if isinstance(v, list | np.ndarray) else v
 
 
-@dataclass(frozen=True)
-class Verifier:
-    """Keep items for which ``check(values) -> bool mask (S, m)`` holds (a task verifier)."""
+@dataclass(frozen=True, repr=False)
+class Verifier(_FilterStep):
+    """Keep items for which ``check(values) -> bool mask (S, m)`` holds (a task verifier).
+
+    A callback has no recipe: the repr names it (``name``), and a run id that hashes it is only
+    as specific as that name.
+    """
 
     check: Callable[[Array], NDArray[np.bool_]]
     name: str = "verifier"
@@ -358,30 +418,12 @@ class Verifier:
     def __call__(self, s: Samples, ctx: FilterContext, rng: np.random.Generator) -> Samples:
         return Samples(s.values, s.mask & np.asarray(self.check(s.values), dtype=bool))
 
-
-@dataclass(frozen=True)
-class Chain:
-    """Filters applied in order."""
-
-    filters: tuple[Filter, ...]
-
-    @property
-    def name(self) -> str:
-        return "+".join(f.name for f in self.filters)
-
-    def __call__(self, s: Samples, ctx: FilterContext, rng: np.random.Generator) -> Samples:
-        for f in self.filters:
-            s = f(s, ctx, rng)
-        return s
-
-
-def chain(*filters: Filter) -> Chain:
-    """Compose filters left to right."""
-    return Chain(tuple(filters))
+    def __repr__(self) -> str:
+        return f"Verifier(<{self.name}>)"
 
 
 # -- schedules -----------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Schedule:
     """Samples per generation: ``n_t = round(n * g(t))`` with ``g(1) = 1``.
 
@@ -392,6 +434,10 @@ class Schedule:
 
     kind: Literal["constant", "linear", "power", "geometric"] = "constant"
     rate: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.rate) and self.rate > 0):
+            raise input_error("schedule rate must be > 0", got=self.rate)
 
     @property
     def name(self) -> str:
@@ -406,9 +452,15 @@ class Schedule:
         }[self.kind]
         return max(2, round(n * g))
 
+    def apply_to(self, policy: Policy) -> Policy:
+        return dataclasses.replace(policy, schedule=self)
+
+    def __repr__(self) -> str:
+        return _call("schedule", self.kind, *([self.rate] if self.rate != 1.0 else []))
+
 
 # -- sampling bias -------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class SamplingBias:
     """Temperature, nucleus (top-p) and top-k truncation of a categorical sampling distribution."""
 
@@ -456,11 +508,32 @@ class SamplingBias:
         parts += [f"top-k{self.top_k}"] if self.top_k else []
         return "-".join(parts)
 
+    def apply_to(self, policy: Policy) -> Policy:
+        return dataclasses.replace(policy, bias=self)
+
+    def __repr__(self) -> str:
+        default = SamplingBias()
+        changed = {
+            k: getattr(self, k)
+            for k in ("temperature", "top_p", "top_k")
+            if getattr(self, k) != getattr(default, k)
+        }
+        return _call("sampling", **changed)
+
 
 # -- the policy ----------------------------------------------------------------------------------
-@dataclass(frozen=True)
+class Step(Protocol):
+    """One link of :func:`chain`: returns a new policy with this step applied."""
+
+    def apply_to(self, policy: Policy) -> Policy: ...
+
+
+@dataclass(frozen=True, repr=False)
 class Policy:
-    """A mixer, curation filters, a sample-size schedule and a sampling bias."""
+    """A mixer, curation filters, a sample-size schedule and a sampling bias.
+
+    Build one with :func:`chain`; its ``repr`` is that call.
+    """
 
     mix: Mixer = field(default_factory=Replace)
     filters: tuple[Filter, ...] = ()
@@ -489,7 +562,80 @@ class Policy:
 
     def curate(self, synth: Samples, ctx: FilterContext, rng: np.random.Generator) -> Samples:
         """Apply the filters in order."""
-        return chain(*self.filters)(synth, ctx, rng)
+        for f in self.filters:
+            synth = f(synth, ctx, rng)
+        return synth
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        """The chain that builds this policy (constant schedule and neutral bias left out)."""
+        sched = (self.schedule,) if self.schedule != Schedule() else ()
+        bias = (self.bias,) if not self.bias.neutral else ()
+        return (self.mix, *self.filters, *sched, *bias)
+
+    def __repr__(self) -> str:
+        n = {"n": self.n} if self.n != Policy.n else {}
+        return _call("chain", *self.steps, **n)
+
+
+def chain(*steps: Step, n: int = 100) -> Policy:
+    """Compose steps left to right into a policy of ``n`` samples per generation.
+
+    Starts from :func:`replace`, no filters, a constant schedule and neutral sampling.
+    Examples: ``chain(mix_real(0.1), keep_top(0.5))``; ``chain(accumulate(), schedule("linear"))``.
+    """
+    policy = Policy(n=n)
+    for step in steps:
+        policy = step.apply_to(policy)
+    return policy
+
+
+# -- the steps by their recipe names ------------------------------------------------------------
+def replace() -> Replace:
+    """Fit on the latest generation only."""
+    return Replace()
+
+
+def accumulate() -> Accumulate:
+    """Fit on the real data and every generation so far."""
+    return Accumulate()
+
+
+def accumulate_subsample() -> AccumulateSubsample:
+    """Accumulate, then draw ``n`` items."""
+    return AccumulateSubsample()
+
+
+def mix_real(fraction: float, fresh: bool = False) -> MixReal:
+    """A ``fraction`` of real data (fresh draws with ``fresh``) plus the latest generation."""
+    return MixReal(fraction, fresh)
+
+
+def truncate(k: float) -> Truncate:
+    """Keep items within ``k`` standard deviations."""
+    return Truncate(k)
+
+
+def keep_top(keep: float, judge: Literal["current", "gen0"] = "gen0") -> LikelihoodFilter:
+    """Keep the ``keep`` most likely share under the judge."""
+    return LikelihoodFilter(keep, judge)
+
+
+def dedup() -> Dedup:
+    """Drop repeated items."""
+    return Dedup()
+
+
+def schedule(
+    kind: Literal["constant", "linear", "power", "geometric"], rate: float = 1.0
+) -> Schedule:
+    """Samples per generation."""
+    return Schedule(kind, rate)
+
+
+def sampling(temperature: float = 1.0, top_p: float = 1.0, top_k: int = 0) -> SamplingBias:
+    """Temperature, top-p and top-k of the model's sampling."""
+    return SamplingBias(temperature, top_p, top_k)
 
 
 #: Named mixers for the CLI and config files; ``fraction`` is the real share where one applies.
@@ -502,6 +648,14 @@ MIXERS: dict[str, Callable[[float], Mixer]] = {
 }
 
 
+#: Named filters (recipe name -> step); a :class:`Verifier` wraps a callback and has no name.
+FILTERS: dict[str, Callable[..., Filter]] = {
+    "truncate": truncate,
+    "keep_top": keep_top,
+    "dedup": dedup,
+}
+
+
 def make_mixer(name: str, fraction: float = 0.1) -> Mixer:
     """A mixer by name; unknown names list the valid ones."""
     if name not in MIXERS:
@@ -511,10 +665,10 @@ def make_mixer(name: str, fraction: float = 0.1) -> Mixer:
 
 
 __all__ = [
+    "FILTERS",
     "MIXERS",
     "Accumulate",
     "AccumulateSubsample",
-    "Chain",
     "Dedup",
     "Filter",
     "FilterContext",
@@ -527,11 +681,21 @@ __all__ = [
     "Samples",
     "SamplingBias",
     "Schedule",
+    "Step",
     "Truncate",
     "Verifier",
+    "accumulate",
+    "accumulate_subsample",
     "chain",
     "check_fraction",
     "concat",
+    "dedup",
+    "keep_top",
     "make_mixer",
+    "mix_real",
+    "replace",
+    "sampling",
+    "schedule",
     "subsample",
+    "truncate",
 ]

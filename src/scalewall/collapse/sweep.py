@@ -18,18 +18,19 @@ A config file (every key optional, defaults as in :class:`Cell`)::
     [options.gaussian]          # constructor options per model
     d = 3
 
-Each cell's table is written atomically to ``cells/<id>.parquet`` (id = hash of the cell's
-config) as soon as it finishes; a rerun skips the cells already there, so a sweep killed at
-any moment loses at most the cell in progress and ends with the same table.
+Each cell is one job of the run store (:mod:`scalewall.runs.store`, id = hash of the cell's
+config): its table is written atomically to ``runs/<id>/table.parquet`` as soon as it finishes,
+and the executors (:mod:`scalewall.runs.executors`) run the cells in this process, on a local
+process pool or on Ray, exactly like LM sweeps. A rerun with ``resume`` skips the cells already
+stored, so a sweep killed at any moment loses at most the cells in progress and ends with the
+same table.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
-import json
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from itertools import product
 from pathlib import Path
@@ -37,23 +38,29 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from scalewall import __version__
 from scalewall.collapse.loop import run
 from scalewall.collapse.models import make_model
 from scalewall.collapse.policies import (
-    Dedup,
-    Filter,
-    LikelihoodFilter,
     Policy,
-    SamplingBias,
-    Schedule,
-    Truncate,
+    Step,
+    chain,
+    dedup,
+    keep_top,
     make_mixer,
+    sampling,
+    schedule,
+    truncate,
 )
 from scalewall.collapse.summary import records, summarize
 from scalewall.errors import InputError
+from scalewall.runs.executors import Job, run_jobs
+from scalewall.runs.store import Run, RunStore, run_id
 from scalewall.storage import write_atomic, write_json
 
 MIXING = ("fresh", "keep-real")
+#: The executor job that runs one cell (:func:`run_cell`).
+CELL_JOB = "scalewall.collapse.sweep:run_cell"
 
 
 @dataclass(frozen=True)
@@ -79,9 +86,11 @@ class Cell:
     dedup: bool = False
 
     @property
-    def id(self) -> str:
-        blob = json.dumps(asdict(self), sort_keys=True)
-        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+    def job(self) -> Job:
+        """The cell as a run-store job: the id hashes its settings, the policy's recipe (which
+        changes when a step's meaning does) and the scalewall version."""
+        recipe = repr(self.build_policy())
+        return (CELL_JOB, {"cell": asdict(self), "recipe": recipe, "scalewall": __version__})
 
     def build_policy(self) -> Policy:
         if self.n < 2:
@@ -92,30 +101,26 @@ class Cell:
             )
         if self.judge not in ("gen0", "current"):
             raise InputError(f"unknown judge '{self.judge}'; valid: gen0, current")
-        filters: list[Filter] = [Dedup()] if self.dedup else []
-        if self.truncate > 0:
-            filters.append(Truncate(self.truncate))
+        steps: list[Step] = [make_mixer(self.policy, self.fraction)]
+        steps += [dedup()] if self.dedup else []
+        steps += [truncate(self.truncate)] if self.truncate > 0 else []
         if self.likelihood_keep > 0:
             judge: Literal["gen0", "current"] = "gen0" if self.judge == "gen0" else "current"
-            filters.append(LikelihoodFilter(self.likelihood_keep, judge))
-        return Policy(
-            mix=make_mixer(self.policy, self.fraction),
-            filters=tuple(filters),
-            schedule=Schedule(self.schedule, self.rate),  # type: ignore[arg-type]
-            bias=SamplingBias(self.temperature, self.top_p, self.top_k),
-            n=self.n,
-        )
+            steps.append(keep_top(self.likelihood_keep, judge))
+        steps.append(schedule(self.schedule, self.rate))  # type: ignore[arg-type]
+        steps.append(sampling(self.temperature, self.top_p, self.top_k))
+        return chain(*steps, n=self.n)
 
     @property
     def label(self) -> str:
         """The policy as the summary names it (with the real share where one applies)."""
         return self.build_policy().name
 
-    def run(self, progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
+    def run(self) -> pd.DataFrame:
         """The cell's tidy table with model, policy, n and fraction columns in front."""
         policy = self.build_policy()
         model = make_model(self.model, **dict(self.options))
-        df = run(model, policy, self.generations, self.seeds, self.seed, progress)
+        df = run(model, policy, self.generations, self.seeds, self.seed)
         df.insert(0, "n", self.n)
         df.insert(0, "policy", policy.name)
         df.insert(0, "model", self.model)
@@ -187,28 +192,51 @@ def load_config(path: Path) -> list[Cell]:
     return cells
 
 
+def run_cell(config: Mapping[str, Any], run: Run) -> dict[str, Any]:
+    """The executor job: run one cell and store its table in ``run``."""
+    table = Cell(**config["cell"]).run()
+    run.save_table(table)
+    final = {"rows": len(table)}
+    run.finish(final, [])
+    return final
+
+
 def run_sweep(
     cells: list[Cell],
     out_dir: Path,
-    progress: Callable[[str, int, int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    resume: bool = False,
+    executor: str = "local",
+    workers: int | None = 1,
+    address: str | None = None,
+    note: Callable[[str], None] | None = None,
 ) -> pd.DataFrame:
-    """Run the cells not yet stored under ``out_dir/cells`` and return the whole table.
+    """Run the cells into the store ``out_dir/runs`` and return the whole table.
+
+    Parameters
+    ----------
+    progress : callable, optional
+        ``progress(cells_done, cells_total)``.
+    resume : bool, default=False
+        Keep the cells already stored (read back); without it they are run again.
+    executor, workers, address
+        As :func:`scalewall.runs.executors.run_jobs`; ``workers=1`` runs in this process.
+    note : callable, optional
+        Receives one line saying what happens to cells already stored (library code never
+        prints).
 
     Writes ``results.parquet`` (all cells, in config order) and ``summary.json`` at the end.
     """
-    store = out_dir / "cells"
-    store.mkdir(parents=True, exist_ok=True)
-    tables = []
-    for i, cell in enumerate(cells):
-        path = store / f"{cell.id}.parquet"
-        if not path.is_file():
-            step = f"{cell.model} {cell.label} n={cell.n} ({i + 1}/{len(cells)})"
-            df = cell.run(_relay(progress, step))
-            buf = io.BytesIO()
-            df.to_parquet(buf, index=False)
-            write_atomic(path, buf.getvalue())
-        tables.append(pd.read_parquet(path))
-    table = pd.concat(tables, ignore_index=True)
+    jobs = [c.job for c in cells]
+    store = RunStore(out_dir / "runs")
+    message = store.prepare(jobs, resume)
+    if message and note is not None:
+        note(message)
+    run_jobs(
+        jobs, store.root, executor=executor, workers=workers, address=address, progress=progress
+    )
+    table = pd.concat([store.run(*j).table() for j in jobs], ignore_index=True)
     buf = io.BytesIO()
     table.to_parquet(buf, index=False)
     write_atomic(out_dir / "results.parquet", buf.getvalue())
@@ -216,18 +244,9 @@ def run_sweep(
     return table
 
 
-def _relay(
-    progress: Callable[[str, int, int], None] | None, step: str
-) -> Callable[[int, int], None] | None:
-    """Generation progress of one cell, reported under the cell's step name."""
-    if progress is None:
-        return None
-    return lambda done, total: progress(step, done, total)
-
-
 def summary_payload(table: pd.DataFrame, cells: list[Cell]) -> dict[str, Any]:
     """The JSON written next to the results: the cells' configs and the summary records."""
     return {
-        "cells": [{"id": c.id, **asdict(c)} for c in cells],
+        "cells": [{"id": run_id(*c.job), "recipe": c.job[1]["recipe"], **asdict(c)} for c in cells],
         "summary": records(summarize(table)),
     }

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from scalewall.downstream.benchmark_scaling import analyze_hub
 from scalewall.downstream.hub import hub_names, load_hub
-from scalewall.sections import Progress, Section, SectionOutput, write_csv
-from scalewall.storage import write_json
+from scalewall.sections import Progress, Section, SectionOutput
+from scalewall.storage import write_csv, write_json
 
 VARIANT = "best"
 MARGIN = 2.0

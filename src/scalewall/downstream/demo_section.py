@@ -13,8 +13,8 @@ from pathlib import Path
 from scalewall.downstream.benchmarks_section import SECTION as BENCHMARKS
 from scalewall.downstream.table import load_scores
 from scalewall.downstream.trends import analyze
-from scalewall.sections import Progress, Section, SectionOutput, write_csv
-from scalewall.storage import write_json
+from scalewall.sections import Progress, Section, SectionOutput
+from scalewall.storage import write_csv, write_json
 
 SOURCE = "pythia-zeroshot"
 COMMAND = f"scalewall downstream {SOURCE} --json summary.json"

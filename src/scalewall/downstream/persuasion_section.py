@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from scalewall.downstream.persuasion import MESSAGES, MODEL_ATES, analyze
-from scalewall.sections import Progress, Section, SectionOutput, write_csv
-from scalewall.storage import write_json
+from scalewall.sections import Progress, Section, SectionOutput
+from scalewall.storage import write_csv, write_json
 
 COMMAND = "scalewall persuasion --margin 1.0 --json summary.json"
 PUBLISHED = (

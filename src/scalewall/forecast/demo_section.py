@@ -20,8 +20,8 @@ from scalewall.forecast.trends import (
     select_frontier,
 )
 from scalewall.forecast.walls import simulate
-from scalewall.sections import Progress, Section, SectionOutput, write_csv
-from scalewall.storage import write_json
+from scalewall.sections import Progress, Section, SectionOutput
+from scalewall.storage import write_csv, write_json
 
 NOTABLE, COTTIER = "epoch-notable-models", "epoch-ml-systems-2024"
 PRESET = "epoch-2024"

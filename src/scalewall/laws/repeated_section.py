@@ -32,8 +32,8 @@ from scalewall.laws.data_constrained import (
     effective_tokens,
 )
 from scalewall.laws.objectives import Objective, ObjectiveName
-from scalewall.sections import Progress, Section, SectionOutput, write_csv
-from scalewall.storage import write_json
+from scalewall.sections import Progress, Section, SectionOutput
+from scalewall.storage import write_csv, write_json
 
 SOURCE = "datablations-fitset"
 #: The authors' first stage, held fixed (E, A, B and alpha = beta from Chinchilla's C4 isoFLOPs).

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from scalewall.laws.api import exclude_top_loss
 from scalewall.laws.spec_curve import load_for_curve, payload, spec_curve
-from scalewall.sections import Progress, Section, SectionOutput, write_csv
-from scalewall.storage import write_json
+from scalewall.sections import Progress, Section, SectionOutput
+from scalewall.storage import write_csv, write_json
 
 SOURCE = "chinchilla-epoch"
 EXCLUDE_TOP = 5  # Besiroglu et al. 2024 drop the 5 highest-loss runs of the 245

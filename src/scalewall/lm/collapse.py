@@ -213,7 +213,7 @@ def job(config: Mapping[str, Any], run: Run) -> dict[str, Any]:
     if saved is not None:
         state = torch.load(io.BytesIO(saved), weights_only=False)
         for s in state["synthetic"]:
-            pool.add(Samples.of(s))
+            pool = pool.add(Samples.of(s))
         start, history, judge_bytes = state["next"], state["history"], state["judge"]
     windows = eval_windows(data.val, T, cfg.eval_tokens)
     for g in range(start, config["generations"]):
@@ -255,7 +255,7 @@ def job(config: Mapping[str, Any], run: Run) -> dict[str, Any]:
                 "judge_hist": hist.tolist(),
             }
         )
-        pool.add(curated)
+        pool = pool.add(curated)
         kept = [s.valid(0) for s in pool.synthetic]
         run.save(
             _pack({"next": g + 1, "history": history, "synthetic": kept, "judge": judge_bytes}),
@@ -320,8 +320,7 @@ def analyse(
     out: Path,
 ) -> dict[str, Any]:
     """``collapse.csv`` (tidy), ``judge_hist.csv`` and the ``--json`` payload with ``summary``."""
-    from scalewall.sections import write_csv
-    from scalewall.storage import write_json
+    from scalewall.storage import write_csv, write_json
 
     df = tidy(finals)
     write_csv(out / "collapse.csv", df)

@@ -27,6 +27,7 @@ from scalewall.laws.data_constrained import (
     DataConstrained,
     effective_tokens,
 )
+from scalewall.laws.frontier import frontier_table
 from scalewall.laws.result import FitResult
 from scalewall.lm.config import RunConfig
 
@@ -51,8 +52,6 @@ def scaling_fit(table: pd.DataFrame, bootstrap: int, seed: int, level: float) ->
 
 def frontier(res: FitResult, table: pd.DataFrame) -> pd.DataFrame:
     """Compute-optimal L*, N*, D* with bands from the fit's draws, over the sweep's range x100."""
-    from scalewall.demo import frontier_table
-
     grid = np.geomspace(table["C"].min(), 100 * table["C"].max(), 41)
     return frontier_table(res, grid)
 

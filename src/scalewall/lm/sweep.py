@@ -236,11 +236,13 @@ def run(
     workers: int | None = None,
     address: str | None = None,
     progress: Progress | None = None,
+    note: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Train every run of ``sweep`` into ``out/runs`` and write the tables and fits under ``out``.
 
     Without ``resume`` the sweep's runs are retrained from scratch; with it, finished runs are
-    read back and interrupted ones continue from their last checkpoint.
+    read back and interrupted ones continue from their last checkpoint. ``note`` receives one
+    line saying what happens to the runs already stored (library code never prints).
 
     Returns the ``--json`` payload: ``runs_table`` (path), ``fit`` (``FitResult.to_dict``
     schema, or None), ``repeat``, ``concept_frequency`` and, for collapse sweeps, ``summary``.
@@ -251,9 +253,9 @@ def run(
     check_data(sweep)
     todo = jobs(sweep)
     store = RunStore(out / "runs")
-    if not resume:
-        for job, cfg in todo:
-            store.clear(store.run(job, cfg))
+    message = store.prepare(todo, resume)
+    if message and note is not None:
+        note(message)
     finals = run_jobs(
         todo, out / "runs", executor=executor, workers=workers, address=address, progress=progress
     )
@@ -272,8 +274,7 @@ def _analyse_runs(
     store: Any,
 ) -> dict[str, Any]:
     from scalewall.lm import experiments as ex
-    from scalewall.sections import write_csv
-    from scalewall.storage import write_json
+    from scalewall.storage import write_csv, write_json
 
     table = runs_table(configs, finals)
     write_csv(out / "runs.csv", table)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from html import escape
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,15 @@ import pandas as pd
 
 from scalewall.report import collapse_figures
 from scalewall.report.claims import NOT_SUPPORTED, PARTLY, SUPPORTED, Claim, claim
-from scalewall.report.common import FigureFile, cmd, figure_html, first_command, fmt_cell, table
+from scalewall.report.common import (
+    FigureFile,
+    cmd,
+    figure_html,
+    first_command,
+    fmt_cell,
+    read_json,
+    table,
+)
 from scalewall.report.part import ReportPart
 
 
@@ -168,6 +177,11 @@ def render_collapse(folder: Path, figs: Sequence[FigureFile]) -> str:
             for r in s.itertuples()
         ]
         parts.append(f"<h3>{exp} (generation {int(s['generation'].max())})</h3>")
+        cells = read_json(folder / exp / "summary.json")["cells"]
+        recipes = dict.fromkeys(c["recipe"] for c in cells if "recipe" in c)
+        if recipes:
+            code = ", ".join(f"<code>{escape(r)}</code>" for r in recipes)
+            parts.append(f"<p>Policies (scalewall.collapse.policies recipes): {code}</p>")
         parts.append(
             table(
                 ["policy", "metric", "mean", "median [95% of seeds]", "seeds"],

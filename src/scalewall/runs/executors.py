@@ -4,13 +4,20 @@ A job is ``(job, config)``: ``job`` names a function ``"module:function"`` takin
 ``(config, run)`` and returning final metrics; ``config`` is a plain mapping. Every executor calls
 :func:`execute`, which pins PyTorch to one thread (one process per core, and the same arithmetic
 everywhere), skips finished runs and resumes interrupted ones, so the local pool, a sequential
-loop and a Ray cluster give identical numbers for the same configs.
+loop and a Ray cluster give identical numbers for the same configs. Pool workers die with the
+process that started them (:func:`_die_with_parent`), so a sweep killed with ``kill -9`` leaves no
+worker behind and a rerun with ``--resume`` picks up where it stopped.
 """
 
 from __future__ import annotations
 
+import ctypes
 import importlib
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from multiprocessing import get_context
@@ -29,6 +36,31 @@ def _resolve(job: str) -> Callable[..., dict[str, Any]]:
     module, _, name = job.partition(":")
     fn: Callable[..., dict[str, Any]] = getattr(importlib.import_module(module), name)
     return fn
+
+
+#: ``prctl`` option that asks the kernel to signal this process when its parent dies (Linux).
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Pool-worker initializer: end this worker when ``parent`` dies, even by ``kill -9``.
+
+    On Linux the kernel sends SIGKILL (``prctl(PR_SET_PDEATHSIG)``); elsewhere a daemon thread
+    watches for the worker being re-parented. Without this, workers of a killed sweep would
+    finish their run and then wait forever on a queue nobody writes to.
+    """
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    else:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the request above
+        os._exit(1)
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _one_thread() -> None:
@@ -91,7 +123,12 @@ def run_jobs(
             report(i + 1, len(jobs))
         return [r for r in results if r is not None]
     # spawn, not fork: the parent may hold tokenizer or OpenMP threads that a fork would copy.
-    with ProcessPoolExecutor(min(n, len(jobs)), mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(
+        min(n, len(jobs)),
+        mp_context=get_context("spawn"),
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         pending: dict[Future[dict[str, Any]], int] = {
             pool.submit(execute, job, dict(cfg), str(root)): i for i, (job, cfg) in enumerate(jobs)
         }

@@ -5,6 +5,7 @@ Layout of ``root/<run id>/``::
     config.json      {"job": "module:function", "config": {...}}: what the id hashes
     checkpoint.pt    the job's resumable state (written atomically; it carries the history too)
     history.json     metrics history, a list of records (a readable copy)
+    table.parquet    the run's tidy result table, for jobs that produce one (collapse cells)
     final.json       final metrics; its presence means the run is finished
 
 Every file is written through a temporary file and a rename
@@ -15,12 +16,15 @@ the new version of each file and ``--resume`` continues from the last checkpoint
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import shutil
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
+
+import pandas as pd
 
 from scalewall.storage import write_atomic, write_json
 
@@ -80,6 +84,15 @@ class Run:
         out: dict[str, Any] = json.loads((self.path / "final.json").read_text(encoding="utf-8"))
         return out
 
+    def save_table(self, table: pd.DataFrame) -> None:
+        """Store the run's result table (before :meth:`finish`, so a finished run has it)."""
+        buf = io.BytesIO()
+        table.to_parquet(buf, index=False)
+        write_atomic(self.path / "table.parquet", buf.getvalue())
+
+    def table(self) -> pd.DataFrame:
+        return pd.read_parquet(self.path / "table.parquet")
+
     def history(self) -> list[dict[str, Any]]:
         p = self.path / "history.json"
         out: list[dict[str, Any]] = json.loads(p.read_text(encoding="utf-8")) if p.is_file() else []
@@ -98,6 +111,31 @@ class RunStore:
     def clear(self, run: Run) -> None:
         """Forget a run (a sweep started without ``--resume`` retrains from scratch)."""
         shutil.rmtree(run.path, ignore_errors=True)
+
+    def prepare(self, jobs: Sequence[tuple[str, Mapping[str, Any]]], resume: bool) -> str:
+        """Get the store ready for ``jobs`` and say what will happen to the runs already in it.
+
+        With ``resume`` finished runs are kept (read back) and interrupted ones continue from
+        their last checkpoint; without it every run of ``jobs`` found here is cleared first.
+        Returns a one-line note for the user ("" when nothing was stored).
+        """
+        runs = [self.run(job, cfg) for job, cfg in jobs]
+        finished = sum(r.done for r in runs)
+        started = sum(r.path.is_dir() and not r.done for r in runs)
+        if resume:
+            new = len(runs) - finished - started
+            return (
+                f"resume: skipping {finished} finished runs, continuing {started} interrupted, "
+                f"starting {new} new (of {len(runs)}) in {self.root}"
+            )
+        if finished + started == 0:
+            return ""
+        for r in runs:
+            self.clear(r)
+        return (
+            f"{finished} of {len(runs)} runs already finished and {started} interrupted in "
+            f"{self.root}; running all {len(runs)} from scratch (pass --resume to keep them)"
+        )
 
 
 __all__ = ["Checkpoints", "Run", "RunStore", "run_id"]

@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scalewall.sections import Progress, Section, SectionOutput, write_csv
-from scalewall.storage import write_json
+from scalewall.sections import Progress, Section, SectionOutput
+from scalewall.storage import write_csv, write_json
 from scalewall.tts.compute import LLAMA3_PARAMS, Curve, compare_curves
 from scalewall.tts.coverage import CoverageFit, coverage_summary, powers_of_two
 from scalewall.tts.grid import grid_summary

@@ -152,7 +152,7 @@ class GMM:
     max_iter: int = 2000
     reg_covar: float = 1e-6  # scikit-learn's default
     name: str = "gmm"
-    _points: F = field(init=False, repr=False)
+    _points: F = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.components < 1:

@@ -101,7 +101,7 @@ class KDE:
     d: int = 1
     heldout: int = HELDOUT
     name: str = "kde"
-    _points: F = field(init=False, repr=False)
+    _points: F = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.bandwidth, str) and self.bandwidth not in BANDWIDTHS:

@@ -86,10 +86,10 @@ class LogisticRegression:
     l2: float = 1e-4
     newton_steps: int = 40
     name: str = "logistic-regression"
-    x_train: F = field(init=False, repr=False)
-    y_train: F = field(init=False, repr=False)
-    x_test: F = field(init=False, repr=False)
-    y_test: F = field(init=False, repr=False)
+    x_train: F = field(init=False, repr=False, compare=False)
+    y_train: F = field(init=False, repr=False, compare=False)
+    x_test: F = field(init=False, repr=False, compare=False)
+    y_test: F = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.l2 >= 0:

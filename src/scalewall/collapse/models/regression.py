@@ -48,8 +48,8 @@ class LinearRegression:
     T: int = 89
     sigma: float = 1.0
     name: str = "linear-regression"
-    design: F = field(init=False, repr=False)
-    w_star: F = field(init=False, repr=False)
+    design: F = field(init=False, repr=False, compare=False)
+    w_star: F = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.d + 1 >= self.T:
