@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from scalewall.errors import input_error
+
 
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename."""
@@ -22,3 +24,15 @@ def write_atomic(path: Path, data: str | bytes) -> None:
 def write_json(path: Path, payload: Any) -> None:
     """Write strict JSON (no NaN or infinity) atomically."""
     write_atomic(path, json.dumps(payload, indent=2, allow_nan=False) + "\n")
+
+
+def read_json(path: Path) -> Any:
+    """A stored JSON result; a missing or broken file is an ``InputError`` naming it."""
+    if not path.is_file():
+        raise input_error(
+            "stored result not found", source=str(path), fix="is this a 'scalewall demo' folder?"
+        )
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        raise input_error(f"not valid JSON ({e.msg})", source=str(path), row=e.lineno) from None

@@ -119,13 +119,18 @@ def run_forecasts(folder: Path, quick: bool, progress: Progress) -> SectionOutpu
     for name in ("per_year.csv", "fan.csv", "sensitivity.csv"):
         commands[name] = commands["forecast.json"]
     claims = claims_table(
-        payloads["trends.json"], payloads["trends_cost.json"], payloads["trends_cottier.json"], f
+        payloads["trends.json"],
+        payloads["trends_cost.json"],
+        payloads["trends_cottier.json"],
+        f,
+        pts,
+        results["forecast_overtrained.json"],
     )
     write_json(folder / "claims.json", {"claims": claims})
     commands["claims.json"] = [
         commands[k][0]
         for k in ("trends.json", "trends_cost.json", "trends_cottier.json", "forecast.json")
-    ]
+    ] + commands["forecast_overtrained.json"]
     files = sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
     return SectionOutput(
         files=[f"{folder.name}/{x}" for x in files],

@@ -1,0 +1,229 @@
+"""The claim record and the verdict rules: every rule driven into each of its verdicts."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scalewall.claims import (
+    CLAIMS,
+    NOT_MEASURED,
+    NOT_SUPPORTED,
+    PARTLY,
+    SUPPORTED,
+    UNTESTABLE,
+    Check,
+    ClaimRecord,
+    all_agree,
+    claim,
+    equivalence_verdict,
+    from_record,
+    markdown_table,
+    range_verdict,
+    stability,
+    to_record,
+)
+from scalewall.collapse.claims import median_interval, schedule_verdict
+from scalewall.downstream.claims import equivalence_share, inverse_scaling_verdict
+from scalewall.laws.claims import benchmark_gain_claim, envelope_decades
+from scalewall.tts.claims import compute_matched_claim
+
+INF = math.inf
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi", "claimed", "verdict"),
+    [
+        (4.2, 4.8, (4.0, 5.0), SUPPORTED),  # inside
+        (4.0, 5.0, (4.0, 5.0), SUPPORTED),  # the ends belong to the range
+        (5.1, 6.0, (4.0, 5.0), NOT_SUPPORTED),  # above
+        (1.0, 3.9, (4.0, 5.0), NOT_SUPPORTED),  # below
+        (4.3, 5.3, (4.0, 5.0), PARTLY),  # straddles the upper end
+        (3.0, 6.0, (4.0, 5.0), PARTLY),  # contains the range
+        (2027.0, 2030.9, (-INF, 2031.0), SUPPORTED),  # an open end
+        (2029.0, 2032.0, (-INF, 2031.0), PARTLY),
+        (2032.0, 2040.0, (-INF, 2031.0), NOT_SUPPORTED),
+        (None, 3.0, (0.0, 1.0), UNTESTABLE),  # no interval
+        (0.1, INF, (0.0, 1.0), UNTESTABLE),  # an unbounded interval
+    ],
+)
+def test_range_verdict(
+    lo: float | None, hi: float | None, claimed: tuple[float, float], verdict: str
+) -> None:
+    assert range_verdict(lo, hi, claimed) == verdict
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi", "margin", "verdict"),
+    [
+        (-1.5, 1.5, 2.0, SUPPORTED),  # TOST: the 90% interval inside (-margin, margin)
+        (-2.0, 1.0, 2.0, PARTLY),  # touching a margin is not inside it
+        (2.0, 5.0, 2.0, NOT_SUPPORTED),  # a difference of at least the margin
+        (-9.0, -2.5, 2.0, NOT_SUPPORTED),
+        (0.5, 3.0, 2.0, PARTLY),  # straddles the upper margin, narrower than the margin
+        (-5.0, 6.0, 2.0, UNTESTABLE),  # wider than the margin: non-significance is no evidence
+        (None, None, 2.0, UNTESTABLE),
+    ],
+)
+def test_equivalence_verdict(
+    lo: float | None, hi: float | None, margin: float, verdict: str
+) -> None:
+    assert equivalence_verdict(lo, hi, margin) == verdict
+
+
+@pytest.mark.parametrize(
+    ("verdicts", "out"),
+    [
+        ([SUPPORTED, SUPPORTED], SUPPORTED),
+        ([NOT_SUPPORTED, NOT_SUPPORTED], NOT_SUPPORTED),
+        ([SUPPORTED, NOT_SUPPORTED], PARTLY),
+        ([SUPPORTED, UNTESTABLE], UNTESTABLE),
+        ([], UNTESTABLE),
+    ],
+)
+def test_all_agree(verdicts: list[str], out: str) -> None:
+    assert all_agree(verdicts) == out
+
+
+def test_stability_lists_the_specifications_that_flip() -> None:
+    same = Check("frontier: all models", 4.5, 4.1, 4.9, SUPPORTED)
+    flip = Check("'4-5x' read as 4.5-5x", 4.5, 4.1, 4.9, PARTLY)
+    assert stability(SUPPORTED, [same]) == "robust"
+    assert stability(SUPPORTED, [same, flip]) == "fragile (flipped by: '4-5x' read as 4.5-5x)"
+    assert stability(SUPPORTED, []) == ""
+    assert stability(NOT_MEASURED, [flip]) == ""
+
+
+@pytest.mark.parametrize(
+    "kind", ["digitisation band", "scenario range", "prior", "spread of seeds", ""]
+)
+@pytest.mark.parametrize("verdict", [SUPPORTED, PARTLY, NOT_SUPPORTED])
+def test_a_band_never_decides(kind: str, verdict: str) -> None:
+    with pytest.raises(ValueError, match="cannot decide"):
+        ClaimRecord(
+            1, "c", "m", "s", value=1.0, lo=0.5, hi=1.5, interval_kind=kind, verdict=verdict
+        )
+    # the same band may be shown under 'cannot be tested with this data'
+    rec = ClaimRecord(
+        1, "c", "m", "s", value=1.0, lo=0.5, hi=1.5, interval_kind=kind, verdict=UNTESTABLE
+    )
+    assert rec.verdict == UNTESTABLE
+
+
+def test_records_round_trip_through_json() -> None:
+    rec = ClaimRecord(
+        11,
+        "High-quality text runs out this decade.",
+        "m",
+        "forecasts",
+        claimed_range=(-INF, 2031.0),
+        reading="'this decade' read as before 2031",
+        value=2028.9,
+        lo=2027.2,
+        hi=2030.9,
+        interval_kind="Monte Carlo",
+        verdict=SUPPORTED,
+        robustness=(Check("before 2030", 2028.9, 2027.2, 2030.9, PARTLY),),
+        extrapolation="4 years beyond the last data (2025)",
+    )
+    d = to_record(rec)
+    assert d["claimed_range"] == [None, 2031.0] and d["stability"].startswith("fragile")
+    back = from_record(json.loads(json.dumps(d, allow_nan=False)))
+    assert back == rec and to_record(back) == d
+
+
+def test_the_twenty_claims_and_the_markdown_table() -> None:
+    assert [c.id for c in CLAIMS] == list(range(1, 21))
+    assert all(c.verdict == NOT_MEASURED and c.value is None for c in CLAIMS)
+    md = markdown_table([to_record(c) for c in CLAIMS])
+    lines = md.strip().splitlines()
+    assert len(lines) == 22 and lines[0].startswith("| # | claim | reading")
+    assert claim(3).claim in md
+
+
+# -- the pillars' primary readings, on plain inputs (the future hub, grid and persuasion results)
+def test_equivalence_share_counts_only_intervals_inside_the_margin() -> None:
+    rows = pd.DataFrame(
+        {
+            "estimate": [0.1, 0.5, 4.0, 0.0],
+            "lo90": [-1.0, -0.5, 3.0, -6.0],
+            "hi90": [1.2, 1.9, 5.0, 6.0],
+        }
+    )
+    k, n, share, lo, hi = equivalence_share(rows, 2.0)
+    assert (k, n, share) == (2, 4, 50.0)  # the wide interval (-6, 6) does not count
+    assert 0 < lo < 50 < hi < 100
+
+
+@pytest.mark.parametrize(
+    ("p_holm", "lo", "verdict"),
+    [
+        ([0.01, 0.9], [-3.0, 1.0], SUPPORTED),  # one Holm-significant fall
+        ([0.4, 0.9], [-1.0, 0.5], NOT_SUPPORTED),  # every task excludes a fall of 2 points
+        ([0.4, 0.9], [-5.0, 0.5], UNTESTABLE),  # one task cannot exclude it: no power
+    ],
+)
+def test_inverse_scaling_verdict(p_holm: list[float], lo: list[float], verdict: str) -> None:
+    assert inverse_scaling_verdict(pd.DataFrame({"p_holm": p_holm, "lo": lo}), 2.0) == verdict
+
+
+@pytest.mark.parametrize(
+    ("lin", "pw", "verdict"),
+    [
+        ((1.3, 1.2, 1.4), (1.02, 0.98, 1.05), SUPPORTED),  # linear grows, superlinear bounded
+        ((1.01, 0.97, 1.04), (1.0, 0.98, 1.02), NOT_SUPPORTED),  # linear already bounded
+        ((1.3, 1.2, 1.4), (1.2, 1.15, 1.25), PARTLY),  # neither schedule bounds it
+    ],
+)
+def test_schedule_verdict(
+    lin: tuple[float, float, float], pw: tuple[float, float, float], verdict: str
+) -> None:
+    assert schedule_verdict(lin, pw, 0.1) == verdict
+
+
+def test_benchmark_and_compute_matched_claims_take_plain_tables() -> None:
+    hub = pd.DataFrame(
+        {
+            "benchmark": ["a", "b", "c"],
+            "estimate": [8.0, 12.0, 30.0],
+            "lo": [6.0, 9.0, 25.0],
+            "hi": [10.0, 15.0, 35.0],
+            "n": [40, 35, 20],
+        }
+    )
+    c2 = benchmark_gain_claim(hub, "Epoch AI's Benchmarking Hub")
+    assert c2.value == 12.0 and c2.verdict == SUPPORTED  # the median benchmark, inside 5-20%
+    assert c2.stability.startswith("fragile") and "benchmark c" in c2.stability
+    grid = pd.DataFrame(
+        {"comparison": ["160M vs 1B"], "estimate": [0.6], "lo": [0.4], "hi": [1.2], "n": [128]}
+    )
+    c19 = compute_matched_claim(grid, "Pythia grid")
+    assert c19.verdict == PARTLY and c19.interval_kind == "bootstrap"
+
+
+def test_envelope_gain_per_decade() -> None:
+    # a frontier falling 1.0 over the first decade and 0.25 over the last
+    c = [1.0, 10.0, 100.0, 1000.0]
+    loss = [4.0, 3.0, 2.5, 2.25]
+    g = envelope_decades(np.array(c), np.array(loss), np.ones((1, 4)))
+    assert g[0].tolist() == [1.0, 0.25]
+    # without the run at 10 FLOPs the frontier stays at 4.0 over the first decade
+    g = envelope_decades(np.array(c), np.array(loss), np.array([[1, 0, 1, 1]]))
+    assert g[0].tolist() == [0.0, 0.25]
+
+
+def test_median_interval_covers_the_median_at_its_level() -> None:
+    # order-statistic interval of the median of an exponential (median ln 2): over 400 samples
+    # of size 101 the coverage's Monte Carlo SE is sqrt(.95 x .05 / 400) = 0.011; the interval
+    # is conservative (binomial quantiles), so allow 3 SE below 95% and none needed above
+    rng = np.random.default_rng(np.random.SeedSequence(12))
+    x = rng.exponential(size=(400, 101))
+    hits = 0
+    for row in x:
+        _, lo, hi = median_interval(row)
+        hits += lo <= math.log(2) <= hi
+    assert hits / 400 > 0.95 - 3 * 0.011
