@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -28,8 +29,9 @@ from scalewall.claims import (
     to_record,
 )
 from scalewall.collapse.claims import median_interval, schedule_verdict
+from scalewall.data.runs import load_runs
 from scalewall.downstream.claims import equivalence_share, inverse_scaling_verdict
-from scalewall.laws.claims import benchmark_gain_claim, envelope_decades
+from scalewall.laws.claims import benchmark_gain_claim, envelope_decades, envelope_ratio, wall_test
 from scalewall.tts.claims import compute_matched_claim
 
 INF = math.inf
@@ -227,3 +229,15 @@ def test_median_interval_covers_the_median_at_its_level() -> None:
         _, lo, hi = median_interval(row)
         hits += lo <= math.log(2) <= hi
     assert hits / 400 > 0.95 - 3 * 0.011
+
+
+def test_no_wall_on_chinchillas_frontier(data_dir: Path) -> None:
+    # Epoch AI's extraction of Chinchilla's runs (Besiroglu et al. 2024): fitted on the
+    # frontier's first three decades, the power law with a floor predicts the last decade to
+    # within 1% (RMS of log residuals) and a one-break BNSL does not beat it
+    runs = load_runs("chinchilla-epoch")
+    w = wall_test(runs)
+    assert w["n_test"] >= 5 and w["power"] < 0.01 and w["power"] < w["broken"]
+    # the runs' own frontier gains less over its last decade than its first
+    v, lo, hi = envelope_ratio(runs, 500, 1)
+    assert lo <= v <= hi < 1

@@ -354,11 +354,16 @@ def from_record(d: Mapping[str, Any]) -> ClaimRecord:
     return ClaimRecord(**fields)
 
 
+def _short(v: float) -> str:
+    """Three significant digits; years and other four-to-five digit numbers in full."""
+    return f"{v:.1f}" if 1e3 <= abs(v) < 1e5 else f"{v:.3g}"
+
+
 def _cell(c: Mapping[str, Any]) -> str:
     if c["value"] is None:
         return "\u2014"
-    iv = f" [{c['lo']:.3g}, {c['hi']:.3g}]" if c["lo"] is not None else ""
-    return f"{c['value']:.3g}{iv} {c['unit']} ({c['interval']})"
+    iv = f" [{_short(c['lo'])}, {_short(c['hi'])}]" if c["lo"] is not None else ""
+    return f"{_short(c['value'])}{iv} {c['unit']} ({c['interval']})"
 
 
 def markdown_table(records: Sequence[Mapping[str, Any]]) -> str:
