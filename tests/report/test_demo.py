@@ -221,10 +221,16 @@ def test_report_command_rebuilds_from_stored_files(run: Any, tmp_path: Path) -> 
     for stale in ("report.html", "claims.json", "claims.csv"):
         (copy / stale).unlink()
     shutil.rmtree(copy / "figures")
-    res = CliRunner().invoke(app, ["report", str(copy)])
+    md = tmp_path / "claims.md"
+    res = CliRunner().invoke(app, ["report", str(copy), "--claims-markdown", str(md)])
     assert res.exit_code == 0, res.stderr
     assert (copy / "report.html").read_text() == (run.folder / "report.html").read_text()
     assert load(copy, "claims.json") == load(run.folder, "claims.json")
+    # the README's claims table: one row per claim, with its reading, verdict and robustness
+    rows = md.read_text().splitlines()[2:]
+    assert len(rows) == 20
+    for row, c in zip(rows, load(copy, "claims.json"), strict=True):
+        assert row.startswith(f"| {c['id']} | ") and f"| {c['verdict']} |" in row
     assert all((copy / "figures" / f"{s}.svg").is_file() for s in FIGURES)
 
 
