@@ -19,7 +19,6 @@ from scalewall.claims import (
     UNTESTABLE,
     Check,
     ClaimRecord,
-    all_agree,
     claim,
     equivalence_verdict,
     from_record,
@@ -86,20 +85,6 @@ def test_equivalence_verdict(
     assert equivalence_verdict(lo, hi, margin) == verdict
 
 
-@pytest.mark.parametrize(
-    ("verdicts", "out"),
-    [
-        ([SUPPORTED, SUPPORTED], SUPPORTED),
-        ([NOT_SUPPORTED, NOT_SUPPORTED], NOT_SUPPORTED),
-        ([SUPPORTED, NOT_SUPPORTED], PARTLY),
-        ([SUPPORTED, UNTESTABLE], UNTESTABLE),
-        ([], UNTESTABLE),
-    ],
-)
-def test_all_agree(verdicts: list[str], out: str) -> None:
-    assert all_agree(verdicts) == out
-
-
 def test_stability_lists_the_specifications_that_flip() -> None:
     same = Check("frontier: all models", 4.5, 4.1, 4.9, SUPPORTED)
     flip = Check("'4-5x' read as 4.5-5x", 4.5, 4.1, 4.9, PARTLY)
@@ -123,6 +108,11 @@ def test_a_band_never_decides(kind: str, verdict: str) -> None:
         1, "c", "m", "s", value=1.0, lo=0.5, hi=1.5, interval_kind=kind, verdict=UNTESTABLE
     )
     assert rec.verdict == UNTESTABLE
+
+
+def test_an_unknown_interval_kind_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown interval kind"):
+        ClaimRecord(1, "c", "m", "s", interval_kind="vibes", verdict=UNTESTABLE)
 
 
 def test_records_round_trip_through_json() -> None:

@@ -22,7 +22,7 @@ Verdicts (research note ``claims_and_capability.md``, "Verdicts that a referee s
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -90,6 +90,8 @@ class ClaimRecord:
     command: str = ""
 
     def __post_init__(self) -> None:
+        if self.interval_kind not in ("", *SAMPLING_KINDS, *BAND_KINDS):
+            raise ValueError(f"claim {self.id}: unknown interval kind '{self.interval_kind}'")
         if self.verdict in (SUPPORTED, PARTLY, NOT_SUPPORTED) and not decides(self.interval_kind):
             raise ValueError(
                 f"claim {self.id}: a {self.interval_kind or 'missing'} interval cannot decide "
@@ -146,18 +148,6 @@ def equivalence_verdict(lo: float | None, hi: float | None, margin: float) -> st
 def decides(kind: str) -> bool:
     """Whether an interval of this kind may decide a verdict (a sampling interval)."""
     return kind in SAMPLING_KINDS
-
-
-def all_agree(verdicts: Iterable[str]) -> str:
-    """One verdict from several readings that must all hold (supported only when all are)."""
-    vs = list(verdicts)
-    if not vs or UNTESTABLE in vs:
-        return UNTESTABLE
-    if all(v == SUPPORTED for v in vs):
-        return SUPPORTED
-    if all(v == NOT_SUPPORTED for v in vs):
-        return NOT_SUPPORTED
-    return PARTLY
 
 
 def stability(verdict: str, checks: Sequence[Check]) -> str:
@@ -400,7 +390,6 @@ __all__ = [
     "VERDICTS",
     "Check",
     "ClaimRecord",
-    "all_agree",
     "claim",
     "command_for",
     "decides",

@@ -84,29 +84,26 @@ def render_claims(claims: Sequence[Claim], present: set[str]) -> str:
         ]
         detail = "".join(f"<div class=detail><b>{k}:</b> {escape(v)}</div>" for k, v in notes)
         detail += f"<div class=detail>{escape(c.detail)}</div>" if c.detail else ""
-        checks = "".join(
-            f"<li>{escape(r.specification)}: {escape(r.verdict)}</li>" for r in c.robustness
-        )
-        robust = escape(c.stability.split(" (")[0] or "\u2014") + (
-            f"<ul class=detail>{checks}</ul>" if checks else ""
-        )
+        checks = "; ".join(f"{r.specification}: {r.verdict}" for r in c.robustness)
+        detail += f"<div class=detail><b>Robustness:</b> {escape(checks)}</div>" if checks else ""
+        robust = c.stability.split(" (")[0]
         rows.append(
             [
                 str(c.id),
                 escape(c.claim),
                 escape(c.measurement) + detail,
                 value + unit,
-                f'<span class="verdict">{escape(c.verdict)}</span>',
-                robust,
+                f'<span class="verdict">{escape(c.verdict)}</span>'
+                + (f"<div class=unit>{escape(robust)}</div>" if robust else ""),
                 _section_link(c.section, present),
             ]
         )
         attrs.append(f'data-verdict="{escape(c.verdict)}" data-claim="{c.id}"')
     n = sum(c.verdict != NOT_MEASURED for c in claims)
     claims_table = table(
-        ["#", "Claim", "Measurement", "Value [interval]", "Verdict", "Robustness", "Evidence"],
+        ["#", "Claim", "Measurement", "Value [interval]", "Verdict (robustness)", "Evidence"],
         rows,
-        numeric=[True, False, False, True, False, False, False],
+        numeric=[True, False, False, True, False, False],
         table_id="claims",
         row_attrs=attrs,
     )
