@@ -30,7 +30,7 @@ from scalewall.claims import (
 from scalewall.collapse.claims import median_interval, schedule_verdict
 from scalewall.data.runs import load_runs
 from scalewall.downstream.claims import equivalence_share, inverse_scaling_verdict
-from scalewall.forecast.claims import price_performance
+from scalewall.forecast.claims import claim9, claim11, price_performance
 from scalewall.forecast.tables import load_chips
 from scalewall.laws.claims import (
     benchmark_gain_claim,
@@ -262,3 +262,16 @@ def test_repeated_data_costs_loss_at_equal_size_and_tokens(data_dir: Path) -> No
     assert few[3] >= 10 and many[3] >= 10
     assert 0 < few[1] <= few[0] <= few[2] < 0.03
     assert many[1] > 0.2 and many[1] > few[2]
+
+
+def test_forecast_year_claims_read_the_interval_and_the_distance() -> None:
+    wall = {"median_year": 2028.9, "p10_year": 2027.2, "p90_year": 2030.9}
+    c11 = claim11({"data_wall": wall, "scenario": "epoch-2024"})
+    # the Monte Carlo interval ends before 2031, but Villalobos et al. 2024's published 80%
+    # interval (2026-2032) straddles the decade's end: supported, and fragile
+    assert c11.verdict == SUPPORTED and c11.extrapolation.startswith("4 years beyond")
+    assert "published 80% interval" in c11.stability
+    # a $1T run not reached in every draw: no interval, so no verdict and no crash
+    milestone = {"usd": 1e12, "median_year": 2033.0, "p10_year": 2031.0, "p90_year": None}
+    c9 = claim9({"cost_milestones": [milestone], "scenario": "epoch-2024", "draws": 1000})
+    assert c9.verdict == UNTESTABLE and c9.extrapolation == ""

@@ -112,3 +112,12 @@ def test_downstream_claims_reproduce(
             stored[i].hi,
             stored[i].verdict,
         )
+
+
+def test_claim_12_points_at_the_covered_unigram(
+    collapse_claims: dict[int, ClaimRecord], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    c = collapse_claims[12]
+    assert "-o size=1000 " in c.command and "--n 100000 " in c.command  # n = 100x the types
+    df = _collapse_output(c, tmp_path, monkeypatch)
+    assert last_vs_first(df, "entropy", "replace", 0.95)[0] == pytest.approx(c.value, rel=1e-9)
