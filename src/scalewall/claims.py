@@ -215,7 +215,8 @@ CLAIMS: tuple[ClaimRecord, ...] = (
     _c(
         8,
         "Frontier training runs cost $100M-$500M.",
-        "Cost in USD of the most expensive recent training runs (Epoch AI's cost data).",
+        "Cost in USD of a frontier training run today, from the trend of the top-10 runs in "
+        "Epoch AI's cost data, under each cost method.",
         "forecasts",
     ),
     _c(
@@ -242,8 +243,9 @@ CLAIMS: tuple[ClaimRecord, ...] = (
     _c(
         12,
         "Training on model-generated data collapses models, losing tails and diversity.",
-        "Tail mass and diversity over generations when each model trains on the previous one's "
-        "samples only (collapse simulator).",
+        "Entropy, diversity and tail mass after many generations relative to the first, when each "
+        "model trains on the previous one's samples only and the first sample covers the "
+        "support (collapse simulator); type survival separately.",
         "model-collapse",
     ),
     _c(
@@ -256,13 +258,15 @@ CLAIMS: tuple[ClaimRecord, ...] = (
     _c(
         14,
         "Accumulating synthetic data alongside real data avoids collapse.",
-        "Held-out error over generations, accumulating versus replacing the training data.",
+        "Fitted/real variance after many generations relative to the first when synthetic data "
+        "accumulates (equivalence test), with other metrics and collapse loops as robustness.",
         "model-collapse",
     ),
     _c(
         15,
         "Mixing in verified real data at a controlled ratio prevents collapse.",
-        "Held-out error after many generations against the fraction of real data mixed in.",
+        "Fitted/real variance after many generations relative to the first with 10% real data "
+        "in every generation (equivalence test: prevents, not merely slows).",
         "model-collapse",
     ),
     _c(
