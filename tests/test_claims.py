@@ -244,8 +244,9 @@ def test_no_wall_on_chinchillas_frontier(data_dir: Path) -> None:
 
 def test_gpu_price_performance_falls_slower_than_35_percent(data_dir: Path) -> None:
     # Epoch AI's chip table (release price over peak FP32 FLOP/s, GPUs since 2006): about 16%
-    # a year, 90% bootstrap interval well inside 10-25% (Hobbhahn & Besiroglu 2022 report
-    # ~24% on their own GPU set); the claim's 30-40% is out of reach of hardware alone
+    # a year in nominal prices, 90% bootstrap interval inside 10-25% (Hobbhahn & Besiroglu 2022,
+    # Epoch AI: 0.122 orders of magnitude a year, ~24.5%, inflation-adjusted, on 470 GPUs of
+    # 2006-2021); the claim's 30-40% is out of reach of hardware price-performance alone
     chips = load_chips()
     v, lo, hi, n = price_performance(chips, chips["type"] == "GPU", "fp32")
     assert n > 150 and 10 < lo < v < hi < 25

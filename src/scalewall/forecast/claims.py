@@ -198,8 +198,10 @@ def claim6(t: Mapping[str, Any], chips: pd.DataFrame, compare: Mapping[str, Any]
         verdict=range_verdict(lo, hi, DECLINE_BAND),
         robustness=tuple(checks),
         detail=f"GPU price per FP32 FLOP/s falls {v:.1f}% per year ({lo:.1f}-{hi:.1f}%; ML chips "
-        f"{mv:.1f}%). Hobbhahn & Besiroglu 2022 report FP32 FLOP/s per dollar doubling every "
-        "~2.5 years (~24% per year) on their GPU set. The realised cost per FLOP of frontier "
+        f"{mv:.1f}%), in nominal dollars (inflation would add 2-3 points). Hobbhahn & Besiroglu "
+        "2022 ('Trends in GPU price-performance', Epoch AI) report 0.122 orders of magnitude of "
+        "FLOP/s per inflation-adjusted dollar a year (~24.5%) for 470 GPUs of 2006-2021. The "
+        "realised cost per FLOP of frontier "
         f"runs falls {rv:.1f}% per year ({rlo:.1f}-{rhi:.1f}%): it adds lower precision and "
         "utilisation gains, and is what reaches the claim's 35%.",
         rule=_band_rule("the yearly decline", DECLINE_BAND, "%"),
