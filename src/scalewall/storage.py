@@ -9,6 +9,8 @@ from typing import Any
 
 import pandas as pd
 
+from scalewall.errors import input_error
+
 
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename."""
@@ -29,3 +31,15 @@ def write_json(path: Path, payload: Any) -> None:
 def write_csv(path: Path, df: pd.DataFrame) -> None:
     """A table as CSV, atomically, with ten significant digits."""
     write_atomic(path, df.to_csv(index=False, float_format="%.10g"))
+
+
+def read_json(path: Path) -> Any:
+    """A stored JSON result; a missing or broken file is an ``InputError`` naming it."""
+    if not path.is_file():
+        raise input_error(
+            "stored result not found", source=str(path), fix="is this a 'scalewall demo' folder?"
+        )
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        raise input_error(f"not valid JSON ({e.msg})", source=str(path), row=e.lineno) from None

@@ -154,8 +154,7 @@ def test_report_part_renders_the_curve_and_the_counts(tmp_path, exact):
     t = spec_curve(
         exact, specs=all_specs(exact, objective=["mse"], law=["chinchilla"]), bootstrap=0
     )
-    from scalewall.storage import write_csv
-    from scalewall.storage import write_json
+    from scalewall.storage import write_csv, write_json
 
     write_csv(tmp_path / "spec_curve.csv", t)
     write_json(

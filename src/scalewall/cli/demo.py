@@ -22,10 +22,12 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from scalewall.claims import markdown_table
 from scalewall.cli.common import err, out, user_errors
 from scalewall.demo import run_demo
 from scalewall.laws.result import fmt
 from scalewall.report.html import NOT_MEASURED, build_report
+from scalewall.storage import write_atomic
 
 REPORT_STEP = "report: figures, claims and HTML"
 
@@ -89,12 +91,14 @@ def print_summary(results_dir: Path, report: Path) -> None:
     t.add_column("#", justify="right", no_wrap=True)
     t.add_column("verdict", no_wrap=True)
     t.add_column("value [interval] unit", justify="right")
+    t.add_column("robustness", no_wrap=True)
     t.add_column("claim")
     for c in measured:
         unit = str(c.get("unit", ""))
         value = f"{_value(c)} {unit.removeprefix('%').strip()}".strip()
         claim = c["claim"] if len(c["claim"]) <= 48 else c["claim"][:47].rstrip() + "\u2026"
-        t.add_row(str(c["id"]), c["verdict"], value, claim)
+        robust = (c.get("stability") or "\u2014").split(" (")[0]
+        t.add_row(str(c["id"]), c["verdict"], value, robust, claim)
     out.print(t)
     rest = len(claims) - len(measured)
     if rest:
@@ -145,15 +149,26 @@ def report(
             help="A folder written by 'scalewall demo' (it holds manifest.json).",
         ),
     ],
+    claims_markdown: Annotated[
+        Path | None,
+        typer.Option(
+            "--claims-markdown",
+            dir_okay=False,
+            help="Also write the claims table as Markdown (README format) to this file.",
+        ),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
 ) -> None:
     """Rebuild report.html, claims.json and the figures from stored results (no refitting).
 
-    Example: scalewall report scalewall-results
+    Example: scalewall report scalewall-results --claims-markdown claims.md
     """
     with user_errors(debug):
         with step_progress() as progress:
             progress(REPORT_STEP, 0, 1)
             path = build_report(results_dir)
             progress(REPORT_STEP, 1, 1)
+        if claims_markdown is not None:
+            records = json.loads((results_dir / "claims.json").read_text(encoding="utf-8"))
+            write_atomic(claims_markdown, markdown_table(records))
         print_summary(results_dir, path)

@@ -1,9 +1,10 @@
 """The demo's "Model collapse" section: Gaussian, Zipf unigram and character n-gram chains.
 
 Each experiment is a small sweep of :class:`scalewall.collapse.sweep.Cell` s (replace vs
-accumulate vs 10% real data), run in this process by :func:`run_sweep` under
-``collapse/<experiment>/`` (``results.parquet`` seed x generation x metric, ``summary.json``), plus the schedule experiment
-(unbiased Gaussian with constant, linear and superlinear sample sizes) for claims 13 and 16.
+accumulate vs 10% real data), stored by :func:`run_sweep` under ``collapse/<experiment>/``
+(``results.parquet`` seed x generation x metric, ``summary.json``), plus the schedule experiment
+(unbiased Gaussian with constant, linear and superlinear sample sizes, and constant sizes under
+accumulate) for claims 13 and 16, and a unigram whose sample covers its support for claim 12.
 """
 
 from __future__ import annotations
@@ -32,6 +33,15 @@ def experiments(quick: bool) -> dict[str, list[Cell]]:
         seeds=8 if q else 40,
         options={"vocab": "zipf", "size": 10_000, "a": 1.0},
     )
+    # n = 100x the vocabulary: the first sample covers the support, so what is lost later is
+    # lost to the recursion, not to a small first sample (claim 12)
+    covered = Cell(
+        "categorical",
+        n=100_000,
+        generations=20,
+        seeds=8 if q else 40,
+        options={"vocab": "zipf", "size": 1_000, "a": 1.0},
+    )
     ngram = Cell(
         "char-ngram",
         n=100 if q else 400,
@@ -49,11 +59,13 @@ def experiments(quick: bool) -> dict[str, list[Cell]]:
     return {
         "gaussian": three(gauss),
         "unigram": three(unigram),
+        "unigram_covered": [covered],
         "ngram": three(ngram),
         "schedules": [
             sched,
             replace(sched, schedule="linear"),
             replace(sched, schedule="power", rate=1.5),
+            replace(sched, policy="accumulate"),
         ],
     }
 

@@ -1,46 +1,62 @@
-"""The forecasts pillar's claims table (claims 5-11), computed from stored trend and forecast
-payloads (the JSON of ``scalewall trends`` and ``scalewall forecast``); the report's claims
-check reuses these records as they are.
+"""The forecasts pillar's claims (5-11), from stored trend and forecast payloads (the JSON of
+``scalewall trends`` and ``scalewall forecast``) and the stored model table.
+
+Rates carry their 90% bootstrap intervals; the frontier rule, the cost table and neighbouring
+readings of the words are the robustness checks. Claims about the future (9, 11) are read from
+the wall Monte Carlo and say how far beyond the data they reach. Claim 10's interval is the
+data-stock prior of Villalobos et al. 2024, not a measurement, so it cannot decide.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
-SUPPORTED = "supported"
-PARTLY = "partly supported"
-NOT_SUPPORTED = "not supported"
+import numpy as np
+import pandas as pd
 
-#: 'Grows 4-5x per year' (claim 5).
+from scalewall.claims import (
+    UNTESTABLE,
+    Check,
+    ClaimRecord,
+    claim,
+    command_for,
+    from_record,
+    range_verdict,
+    to_record,
+)
+from scalewall.forecast.tables import COST_METHODS
+from scalewall.forecast.trends import fit_rate, ols_slopes
+from scalewall.laws.bootstrap import percentile_interval
+from scalewall.storage import read_json
+
+#: 'Grows 4-5x per year' (claim 5), read as stated; neighbour 'about 4-5x' as 3.5-5.5x.
 COMPUTE_BAND = (4.0, 5.0)
-#: 'About 35% per year', read as 30-40% (claim 6).
+COMPUTE_NEIGHBOUR = (3.5, 5.5)
+#: 'About 35% per year', read as 30-40% (claim 6); neighbour 25-45%.
 DECLINE_BAND = (30.0, 40.0)
-#: 'Roughly triples', read as 2.5-3.5x (claim 7).
+DECLINE_NEIGHBOUR = (25.0, 45.0)
+#: 'Roughly triples', read as 2.5-3.5x (claim 7); neighbour 2-4x.
 TRIPLE_BAND = (2.5, 3.5)
-#: '$100M-$500M' (claim 8).
+TRIPLE_NEIGHBOUR = (2.0, 4.0)
+#: '$100M-$500M' (claim 8), read as stated.
 COST_BAND = (1e8, 5e8)
-#: 'Soon' for claim 9: within ten years of the 2025 frontier runs.
-SOON_YEAR = 2035.0
+#: 'Soon' for claim 9: within ten years of the 2025 frontier runs; neighbours 5 and 15 years.
+LAST_DATA = 2025.0
+SOON_YEARS = (10.0, 5.0, 15.0)
 #: '400 trillion to 20 quadrillion tokens' (claim 10; Sevilla et al. 2024, a multimodal range).
 TOKENS_BAND = (4e14, 2e16)
-#: 'This decade' (claim 11): before 2031.
+#: 'This decade' (claim 11): before 2031; neighbour: before 2030.
 DECADE_END = 2031.0
-
-
-def _band_verdict(v: float, lo: float, hi: float, band: tuple[float, float]) -> str:
-    overlap = lo <= band[1] and hi >= band[0]
-    if band[0] <= v <= band[1] and overlap:
-        return SUPPORTED
-    return PARTLY if overlap else NOT_SUPPORTED
-
-
-def _band_rule(what: str, band: tuple[float, float], unit: str) -> str:
-    return (
-        f"supported when the estimate of {what} lies in {band[0]:g}-{band[1]:g}{unit} and its "
-        "interval overlaps that range; partly supported when only the interval overlaps; "
-        "not supported otherwise."
-    )
+#: Villalobos et al. 2024 ('Will we run out of data?', arXiv 2211.04325v2): median 2028,
+#: 80% interval 2026-2032 for the year the stock of public text is fully used.
+VILLALOBOS_2024 = (2028.0, 2026.0, 2032.0)
+#: Bootstrap of claim 8's trend level: replicates and seed.
+LEVEL_REPLICATES = 2000
+LEVEL_SEED = 8
 
 
 def rate(trends: Mapping[str, Any], quantity: str) -> Mapping[str, Any]:
@@ -52,196 +68,409 @@ def _level(r: Mapping[str, Any]) -> str:
     return f"{round(100 * r['level'])}%"
 
 
-def claim5(t: Mapping[str, Any]) -> dict[str, Any]:
-    r = rate(t, "compute")
-    return {
-        "id": 5,
-        "value": r["per_year"],
-        "lo": r["lo"],
-        "hi": r["hi"],
-        "unit": "x per year",
-        "interval": f"{_level(r)} bootstrap interval",
-        "verdict": _band_verdict(r["per_year"], r["lo"], r["hi"], COMPUTE_BAND),
-        "rule": _band_rule("the yearly growth factor", COMPUTE_BAND, "x"),
-        "detail": (
-            f"Frontier ({r['frontier']}) training compute since {r['start']:.0f}: "
-            f"{r['per_year']:.2f}x per year ({_level(r)} bootstrap interval {r['lo']:.2f}-"
-            f"{r['hi']:.2f}, n = {r['n']} models)."
-        ),
-    }
+def _frontier_checks(
+    t: Mapping[str, Any], quantity: str, band: tuple[float, float], flip: bool = False
+) -> list[Check]:
+    """The rate under every other frontier rule stored in ``compare_frontier``.
+
+    ``flip`` reads a yearly multiplier as a percent decline (claim 6).
+    """
+    out = []
+    for comp in t.get("compare_frontier", []):
+        if comp["quantity"] != quantity:
+            continue
+        for r in comp["rates"]:
+            if r["frontier"] == t["frontier"]:
+                continue
+            v, lo, hi = r["per_year"], r["lo"], r["hi"]
+            if flip:
+                v, lo, hi = 100 * (1 - v), 100 * (1 - hi), 100 * (1 - lo)
+            out.append(
+                Check(
+                    f"frontier: {r['frontier']}, since {r['start']:.0f} (n = {r['n']})",
+                    v,
+                    lo,
+                    hi,
+                    range_verdict(lo, hi, band),
+                )
+            )
+    return out
 
 
-def claim6(t: Mapping[str, Any]) -> dict[str, Any]:
-    r = rate(t, "cost_per_flop")
-    v, lo, hi = (100 * (1 - r[k]) for k in ("per_year", "hi", "lo"))
-    return {
-        "id": 6,
-        "value": v,
-        "lo": lo,
-        "hi": hi,
-        "unit": "% decline per year",
-        "interval": f"{_level(r)} bootstrap interval",
-        "verdict": _band_verdict(v, lo, hi, DECLINE_BAND),
-        "rule": _band_rule("the yearly decline", DECLINE_BAND, "%"),
-        "detail": (
-            f"Realised amortized cost per FLOP of frontier runs ({r['frontier']}, since "
-            f"{r['start']:.0f}, n = {r['n']}) falls {v:.1f}% per year ({_level(r)} interval "
-            f"{lo:.1f}-{hi:.1f}%). This includes lower precision and utilisation changes; "
-            "hardware price-performance alone falls 21-29% per year (Hobbhahn & Besiroglu 2022)."
-        ),
-    }
-
-
-def claim7(t2026: Mapping[str, Any], t2024: Mapping[str, Any]) -> dict[str, Any]:
-    r, c = rate(t2026, "cost"), rate(t2024, "cost")
-    both = [_band_verdict(x["per_year"], x["lo"], x["hi"], TRIPLE_BAND) for x in (r, c)]
-    verdict = (
-        SUPPORTED
-        if all(v == SUPPORTED for v in both)
-        else NOT_SUPPORTED
-        if all(v == NOT_SUPPORTED for v in both)
-        else PARTLY
+def _band_rule(what: str, band: tuple[float, float], unit: str) -> str:
+    return (
+        f"supported when the interval of {what} lies inside {band[0]:g}-{band[1]:g}{unit}; not "
+        "supported when it lies outside; partly supported when it straddles an end."
     )
-    return {
-        "id": 7,
-        "value": r["per_year"],
-        "lo": r["lo"],
-        "hi": r["hi"],
-        "unit": "x per year",
-        "interval": f"{_level(r)} bootstrap interval",
-        "verdict": verdict,
-        "rule": (
-            "supported when the 2026 table and the 2024 snapshot (Cottier et al. 2024) both put "
-            f"the estimate in {TRIPLE_BAND[0]:g}-{TRIPLE_BAND[1]:g}x with an overlapping "
-            "interval; not supported when neither interval overlaps; partly supported otherwise."
-        ),
-        "detail": (
-            f"Amortized training cost (2023 USD) of frontier runs ({r['frontier']}) since "
-            f"{r['start']:.0f}: {r['per_year']:.2f}x per year ({r['lo']:.2f}-{r['hi']:.2f}, "
-            f"n = {r['n']}) on the 2026 table; {c['per_year']:.2f}x ({c['lo']:.2f}-"
-            f"{c['hi']:.2f}, n = {c['n']}, {c['frontier']}) on the 2024 snapshot behind "
-            "Cottier et al. 2024, who report 2.4x (95% CI 2.0-3.1)."
-        ),
-    }
 
 
-def claim8(t: Mapping[str, Any], latest: float) -> dict[str, Any]:
+def claim5(t: Mapping[str, Any]) -> ClaimRecord:
+    r = rate(t, "compute")
+    v, lo, hi = r["per_year"], r["lo"], r["hi"]
+    checks = [
+        *_frontier_checks(t, "compute", COMPUTE_BAND),
+        Check("'4-5x' read as 3.5-5.5x", v, lo, hi, range_verdict(lo, hi, COMPUTE_NEIGHBOUR)),
+    ]
+    return replace(
+        claim(5),
+        quantity="yearly growth factor of the training compute of frontier models",
+        claimed_range=COMPUTE_BAND,
+        reading="'4-5x per year' read as a growth factor of 4 to 5 per year",
+        data=f"Epoch AI's notable models, frontier = {r['frontier']}, since {r['start']:.0f}, "
+        f"n = {r['n']}",
+        value=v,
+        lo=lo,
+        hi=hi,
+        unit="x per year",
+        interval=f"{_level(r)} bootstrap interval over models",
+        interval_kind="bootstrap",
+        test="interval of the log-linear trend's rate against 4-5x",
+        verdict=range_verdict(lo, hi, COMPUTE_BAND),
+        robustness=tuple(checks),
+        detail=f"Frontier ({r['frontier']}) training compute since {r['start']:.0f}: {v:.2f}x "
+        f"per year ({_level(r)} bootstrap interval {lo:.2f}-{hi:.2f}, n = {r['n']} models). "
+        "The frontier rule moves the rate; each rule's verdict is in robustness.",
+        rule=_band_rule("the yearly growth factor", COMPUTE_BAND, "x"),
+    )
+
+
+#: Bootstrap of claim 6's price-performance trend: replicates and seed.
+HARDWARE_REPLICATES = 2000
+HARDWARE_SEED = 6
+HARDWARE_SINCE = 2006.0
+
+
+def price_performance(
+    chips: pd.DataFrame, rows: pd.Series, flops: str
+) -> tuple[float, float, float, int]:
+    """Yearly decline (%) of the release price per peak FLOP/s of the chips in ``rows``, with a
+    90% bootstrap interval over chips (log-linear trend in release year)."""
+    d = chips[rows & (chips[flops] > 0) & (chips["year"] >= HARDWARE_SINCE)]
+    per_year, lo, hi, _ = fit_rate(
+        d["year"].to_numpy(float),
+        (d["price"] / d[flops]).to_numpy(float),
+        replicates=HARDWARE_REPLICATES,
+        level=0.9,
+        seed=HARDWARE_SEED,
+    )
+    return 100 * (1 - per_year), 100 * (1 - hi), 100 * (1 - lo), len(d)
+
+
+def claim6(t: Mapping[str, Any], chips: pd.DataFrame, compare: Mapping[str, Any]) -> ClaimRecord:
+    """Claim 6 from the chip table; ``compare`` holds the frontier-rule comparison."""
+    gpu = chips["type"] == "GPU"
+    v, lo, hi, n = price_performance(chips, gpu, "fp32")
+    r = rate(t, "cost_per_flop")
+    rv, rlo, rhi = (100 * (1 - r[k]) for k in ("per_year", "hi", "lo"))
+    mv, mlo, mhi, mn = price_performance(chips, chips["ml"], "fp32")
+    checks = [
+        Check(
+            f"ML chips only, FP32 (n = {mn})", mv, mlo, mhi, range_verdict(mlo, mhi, DECLINE_BAND)
+        ),
+        Check(
+            f"realised amortized cost per FLOP of frontier runs ({r['frontier']}, n = {r['n']})",
+            rv,
+            rlo,
+            rhi,
+            range_verdict(rlo, rhi, DECLINE_BAND),
+        ),
+        *_frontier_checks(compare, "cost_per_flop", DECLINE_BAND, flip=True),
+        Check("'about 35%' read as 25-45%", v, lo, hi, range_verdict(lo, hi, DECLINE_NEIGHBOUR)),
+    ]
+    return replace(
+        claim(6),
+        measurement="Yearly decline of hardware price per FLOP/s (release price over peak FP32 "
+        "FLOP/s of GPUs, Epoch AI's chip table); realised cost per FLOP of frontier runs as a "
+        "secondary reading.",
+        quantity="yearly decline of the hardware price per FLOP/s",
+        claimed_range=DECLINE_BAND,
+        reading="'about 35% per year' read as a decline of 30-40% per year",
+        data=f"Epoch AI's chip table: {n} GPUs released {HARDWARE_SINCE:.0f}-"
+        f"{chips.loc[gpu, 'year'].max():.0f} with a release price (nominal USD) and peak FP32 "
+        "FLOP/s",
+        value=v,
+        lo=lo,
+        hi=hi,
+        unit="% decline per year",
+        interval="90% bootstrap interval over chips",
+        interval_kind="bootstrap",
+        test="interval of the yearly decline against 30-40%",
+        verdict=range_verdict(lo, hi, DECLINE_BAND),
+        robustness=tuple(checks),
+        detail=f"GPU price per FP32 FLOP/s falls {v:.1f}% per year ({lo:.1f}-{hi:.1f}%; ML chips "
+        f"{mv:.1f}%), in nominal dollars (inflation would add 2-3 points). Hobbhahn & Besiroglu "
+        "2022 ('Trends in GPU price-performance', Epoch AI) report 0.122 orders of magnitude of "
+        "FLOP/s per inflation-adjusted dollar a year (~24.5%) for 470 GPUs of 2006-2021. The "
+        "realised cost per FLOP of frontier "
+        f"runs falls {rv:.1f}% per year ({rlo:.1f}-{rhi:.1f}%): it adds lower precision and "
+        "utilisation gains, and is what reaches the claim's 35%.",
+        rule=_band_rule("the yearly decline", DECLINE_BAND, "%"),
+    )
+
+
+def claim7(
+    t2026: Mapping[str, Any], t2024: Mapping[str, Any], compare: Mapping[str, Any]
+) -> ClaimRecord:
+    """Claim 7 on both cost tables; ``compare`` holds the frontier-rule comparison."""
+    r, c = rate(t2026, "cost"), rate(t2024, "cost")
+    checks = [
+        Check(
+            f"Cottier et al. 2024's snapshot ({c['frontier']}, n = {c['n']})",
+            c["per_year"],
+            c["lo"],
+            c["hi"],
+            range_verdict(c["lo"], c["hi"], TRIPLE_BAND),
+        ),
+        *_frontier_checks(compare, "cost", TRIPLE_BAND),
+        Check(
+            "'roughly triple' read as 2-4x",
+            r["per_year"],
+            r["lo"],
+            r["hi"],
+            range_verdict(r["lo"], r["hi"], TRIPLE_NEIGHBOUR),
+        ),
+    ]
+    return replace(
+        claim(7),
+        quantity="yearly growth factor of the amortized training cost of frontier runs",
+        claimed_range=TRIPLE_BAND,
+        reading="'roughly triple' read as a growth factor of 2.5-3.5 per year",
+        data=f"Epoch AI's notable models (2023 USD, amortized, {r['frontier']}, since "
+        f"{r['start']:.0f}, n = {r['n']})",
+        value=r["per_year"],
+        lo=r["lo"],
+        hi=r["hi"],
+        unit="x per year",
+        interval=f"{_level(r)} bootstrap interval over models",
+        interval_kind="bootstrap",
+        test="interval of the rate against 2.5-3.5x",
+        verdict=range_verdict(r["lo"], r["hi"], TRIPLE_BAND),
+        robustness=tuple(checks),
+        detail=f"Amortized training cost grows {r['per_year']:.2f}x per year ({r['lo']:.2f}-"
+        f"{r['hi']:.2f}) on the 2026 table; {c['per_year']:.2f}x ({c['lo']:.2f}-{c['hi']:.2f}) "
+        "on the 2024 snapshot behind Cottier et al. 2024, who report 2.4x (95% CI 2.0-3.1).",
+        rule=_band_rule("the yearly growth factor", TRIPLE_BAND, "x"),
+    )
+
+
+def trend_level(
+    models: pd.DataFrame, at: float, since: float, column: str = "cost"
+) -> tuple[float, float, float, int]:
+    """Cost of a frontier run at year ``at`` from the log-linear trend of the top-10 runs since
+    ``since``, with a 90% bootstrap interval over models (the level, not one run's cost).
+    ``column`` is the cost method (:data:`scalewall.forecast.tables.COST_METHODS`)."""
+    d = models[models["top10"] & (models["year"] >= since) & (models[column] > 0)]
+    t, y = d["year"].to_numpy(float), np.log10(d[column].to_numpy(float))
+    rng = np.random.default_rng(np.random.SeedSequence(LEVEL_SEED))
+    idx = rng.integers(0, t.size, size=(LEVEL_REPLICATES, t.size))
+    tb, yb = t[idx], y[idx]
+    slope = ols_slopes(tb, yb)
+    level = yb.mean(axis=1) + slope * (at - tb.mean(axis=1))
+    est = y.mean() + float(ols_slopes(t, y)) * (at - t.mean())
+    lo, hi = percentile_interval(10**level, 0.9)
+    return float(10**est), float(lo), float(hi), int(t.size)
+
+
+def claim8(t: Mapping[str, Any], models: pd.DataFrame, latest: float) -> ClaimRecord:
     r = rate(t, "cost")
-    recent = [m for m in r["top"] if m["year"] >= latest]
-    top = sorted(recent or r["top"], key=lambda m: -m["value"])[:3]
-    vals = [m["value"] for m in top]
-    inside = [COST_BAND[0] <= v <= COST_BAND[1] for v in vals]
-    verdict = SUPPORTED if all(inside) else PARTLY if any(inside) else NOT_SUPPORTED
+    at = float(models["year"].max())
+    at = min(at, latest + 1)
+    v, lo, hi, n = trend_level(models, at, r["start"])
+    top = sorted(
+        [m for m in r["top"] if m["year"] >= latest] or r["top"], key=lambda m: -m["value"]
+    )[:3]
     names = "; ".join(f"{m['model']} ({m['year']:.1f}) ${m['value'] / 1e6:,.0f}M" for m in top)
-    return {
-        "id": 8,
-        "value": vals[0],
-        "lo": min(vals),
-        "hi": max(vals),
-        "unit": "USD (2023, amortized)",
-        "interval": "range of the three costliest runs",
-        "verdict": verdict,
-        "rule": (
-            f"supported when the three most expensive runs since {latest:.0f} all cost "
-            "$100M-$500M (amortized hardware and energy); partly supported when some do; "
-            "not supported when none does. The range shown is these three runs."
-        ),
-        "detail": (
-            f"Most expensive runs since {latest:.0f}: {names} (Epoch AI amortized cost). "
-            "Cloud-rental equivalents are 2-4x higher and buying the cluster costs billions."
-        ),
-    }
+    checks = []
+    for col, method in COST_METHODS.items():
+        if col == "cost" or col not in models or (models[col] > 0).sum() < 5:
+            continue
+        mv, mlo, mhi, mn = trend_level(models, at, r["start"], col)
+        checks.append(
+            Check(
+                f"cost method: {method} (n = {mn})",
+                mv,
+                mlo,
+                mhi,
+                range_verdict(mlo, mhi, COST_BAND),
+            )
+        )
+    for since in (2020.0, 2022.0):
+        cv, clo, chi, cn = trend_level(models, at, since)
+        checks.append(
+            Check(
+                f"trend since {since:.0f} (n = {cn})",
+                cv,
+                clo,
+                chi,
+                range_verdict(clo, chi, COST_BAND),
+            )
+        )
+    return replace(
+        claim(8),
+        quantity=f"amortized cost of a frontier training run at {at:.1f} (level of the trend)",
+        claimed_range=COST_BAND,
+        reading="'$100M-$500M' read as the cost of a typical frontier run today lying in that "
+        "range (amortized hardware and energy, 2023 USD)",
+        data=f"Epoch AI's notable models, top-10 at release with a cost, since "
+        f"{r['start']:.0f} (n = {n})",
+        value=v,
+        lo=lo,
+        hi=hi,
+        unit="USD (2023, amortized)",
+        interval="90% bootstrap interval over models",
+        interval_kind="bootstrap",
+        test="interval of the trend's level against $100M-$500M",
+        verdict=range_verdict(lo, hi, COST_BAND),
+        robustness=tuple(checks),
+        detail=f"Costliest runs since {latest:.0f}: {names} (point estimates, shown, not "
+        "deciding). Under Epoch AI's other cost methods (cloud rental, buying the hardware up "
+        "front; fewer runs have them) the same trend gives the levels in robustness: the "
+        "verdict depends on what 'cost' means.",
+        rule=_band_rule("the frontier run's cost", COST_BAND, " USD"),
+    )
 
 
-def _year_detail(d: Mapping[str, Any]) -> tuple[float, float, float]:
-    return d["median_year"], d["p10_year"], d["p90_year"]
+def _years_beyond(year: float) -> str:
+    return f"{year - LAST_DATA:.0f} years beyond the last data ({LAST_DATA:.0f})"
 
 
-def claim9(f: Mapping[str, Any]) -> dict[str, Any]:
+def _year_checks(
+    value: float, lo: float, hi: float, ends: Sequence[tuple[str, float]]
+) -> list[Check]:
+    return [
+        Check(label, value, lo, hi, range_verdict(lo, hi, (-math.inf, end))) for label, end in ends
+    ]
+
+
+def claim9(f: Mapping[str, Any]) -> ClaimRecord:
     m = next(x for x in f["cost_milestones"] if x["usd"] == 1e12)
-    v, lo, hi = _year_detail(m)
-    if hi is not None and hi <= SOON_YEAR:
-        verdict = SUPPORTED
-    elif lo is None or lo > SOON_YEAR:
-        verdict = NOT_SUPPORTED
-    else:
-        verdict = PARTLY
-    return {
-        "id": 9,
-        "value": v,
-        "lo": lo,
-        "hi": hi,
-        "unit": "year",
-        "interval": "80% interval",
-        "verdict": verdict,
-        "rule": (
-            f"supported when the 80% interval of the year ends by {SOON_YEAR:.0f} ('soon': ten "
-            "years after the 2025 runs); not supported when it starts after; partly otherwise."
+    v, lo, hi = m["median_year"], m["p10_year"], m["p90_year"]
+    soon = LAST_DATA + SOON_YEARS[0]
+    claimed = (-math.inf, soon)
+    finite = lo is not None and hi is not None
+    checks = (
+        _year_checks(
+            v,
+            lo,
+            hi,
+            [(f"'soon' read as within {y:g} years", LAST_DATA + y) for y in SOON_YEARS[1:]],
+        )
+        if finite
+        else []
+    )
+    return replace(
+        claim(9),
+        quantity="year the largest training run costs $1T (1% of ~$100T of assets under "
+        "management), extrapolating the fitted compute and cost-per-FLOP trends",
+        claimed_range=claimed,
+        reading=f"'soon' read as within {SOON_YEARS[0]:g} years of the {LAST_DATA:.0f} runs "
+        f"(before {soon:.0f}); 'a noticeable share' as 1%",
+        data=f"wall Monte Carlo ({f['scenario']} preset, {f['draws']:,} joint draws) over the "
+        "fitted trends",
+        value=v,
+        lo=lo,
+        hi=hi,
+        unit="year",
+        interval="80% Monte Carlo interval",
+        interval_kind="Monte Carlo",
+        test=f"interval of the year against before {soon:.0f}",
+        verdict=range_verdict(lo, hi, claimed),
+        robustness=tuple(checks),
+        extrapolation=_years_beyond(v) if finite else "",
+        detail=(
+            f"The largest run costs $1T in {v:.1f} (80% interval {lo:.1f}-{hi:.1f}) if the "
+            "trends continue and no other wall stops them first."
+            if finite
+            else "Within the simulated years the largest run does not reach $1T in every draw."
         ),
-        "detail": (
-            f"On the fitted compute and cost-per-FLOP trends ({f['scenario']} preset, "
-            f"{f['draws']:,} joint draws) the largest run costs $1T, 1% of ~$100T of assets "
-            f"under management, in {v:.1f} (80% interval {lo:.1f}-{hi:.1f}), if no other wall "
-            "stops the trend first."
-        ),
-    }
+        rule=f"supported when the 80% interval ends before {soon:.0f}; not supported when it "
+        "starts after; partly supported when it straddles it.",
+    )
 
 
-def claim10(f: Mapping[str, Any]) -> dict[str, Any]:
+def claim10(f: Mapping[str, Any]) -> ClaimRecord:
     raw, eff = f["raw_stock_tokens"], f["effective_stock_tokens"]
     v, lo, hi = raw["median"], raw["p5"], raw["p95"]
-    inside = TOKENS_BAND[0] <= lo and hi <= TOKENS_BAND[1]
-    overlap = lo <= TOKENS_BAND[1] and hi >= TOKENS_BAND[0]
-    verdict = SUPPORTED if inside else PARTLY if overlap else NOT_SUPPORTED
-    return {
-        "id": 10,
-        "value": v,
-        "lo": lo,
-        "hi": hi,
-        "unit": "tokens (indexed web, raw)",
-        "interval": "90% interval",
-        "verdict": verdict,
-        "rule": (
-            "supported when the 90% interval of the raw indexed-web text stock lies within "
-            "4e14-2e16 tokens; partly supported when it overlaps; not supported otherwise."
-        ),
-        "detail": (
-            f"Raw text stock {v:.2g} tokens (90% {lo:.2g}-{hi:.2g}); after quality filtering and "
-            f"repetition, {eff['median']:.2g} ({eff['p5']:.2g}-{eff['p95']:.2g}). The 20 "
-            "quadrillion end counts images, video and audio (Sevilla et al. 2024); text "
-            "sits at the bottom of the range."
-        ),
-    }
+    return replace(
+        claim(10),
+        quantity="stock of text tokens on the indexed web",
+        claimed_range=TOKENS_BAND,
+        reading="'400 trillion to 20 quadrillion' read as the stock lying in 4e14-2e16 tokens",
+        data=f"restates a prior: the data-stock inputs of the {f['scenario']} preset (Villalobos "
+        "et al. 2024), not a measurement",
+        value=v,
+        lo=lo,
+        hi=hi,
+        unit="tokens (indexed web, raw)",
+        interval="90% range of the prior",
+        interval_kind="prior",
+        test="none: the range restates the source's prior, so it cannot decide",
+        verdict=UNTESTABLE,
+        detail=f"Raw text stock {v:.2g} tokens (90% {lo:.2g}-{hi:.2g}); after quality filtering "
+        f"and repetition {eff['median']:.2g} ({eff['p5']:.2g}-{eff['p95']:.2g}). The 20 "
+        "quadrillion end counts images, video and audio (Sevilla et al. 2024). A measured count "
+        "(e.g. token counts of Common Crawl snapshots with deduplication) would test it.",
+        rule="cannot be tested with this data: the interval is a prior, not a sampling interval.",
+    )
 
 
-def claim11(f: Mapping[str, Any]) -> dict[str, Any]:
-    v, lo, hi = _year_detail(f["data_wall"])
-    if hi is not None and hi < DECADE_END:
-        verdict = SUPPORTED
-    elif v is None or v >= DECADE_END:
-        verdict = NOT_SUPPORTED if lo is None or lo >= DECADE_END else PARTLY
-    else:
-        verdict = PARTLY
-    return {
-        "id": 11,
-        "value": v,
-        "lo": lo,
-        "hi": hi,
-        "unit": "year",
-        "interval": "80% interval",
-        "verdict": verdict,
-        "rule": (
-            "supported when the 80% interval of the year the largest training set reaches the "
-            "effective stock ends before 2031; partly supported when only the median or part "
-            "of the interval falls in this decade; not supported when the interval starts after."
+def claim11(f: Mapping[str, Any], overtrained: Mapping[str, Any] | None = None) -> ClaimRecord:
+    d = f["data_wall"]
+    v, lo, hi = d["median_year"], d["p10_year"], d["p90_year"]
+    claimed = (-math.inf, DECADE_END)
+    pv, plo, phi = VILLALOBOS_2024
+    checks = [
+        Check(
+            "'this decade' read as before 2030",
+            v,
+            lo,
+            hi,
+            range_verdict(lo, hi, (-math.inf, 2030.0)),
         ),
-        "detail": (
-            f"The largest training set reaches the effective stock of public text in {v:.1f} "
-            f"(80% interval {lo:.1f}-{hi:.1f}; {f['scenario']} preset; Villalobos et al. 2024: "
-            "2028, 2026-2032). 'Runs out' means the largest run uses it all, not that new text "
-            "stops."
+        Check(
+            "Villalobos et al. 2024's published 80% interval",
+            pv,
+            plo,
+            phi,
+            range_verdict(plo, phi, claimed),
         ),
-    }
+    ]
+    if overtrained is not None:
+        o = overtrained["data_wall"]
+        checks.append(
+            Check(
+                "5x overtraining",
+                o["median_year"],
+                o["p10_year"],
+                o["p90_year"],
+                range_verdict(o["p10_year"], o["p90_year"], claimed),
+            )
+        )
+    return replace(
+        claim(11),
+        quantity="year the largest run's training set reaches the effective stock of public "
+        "human text",
+        claimed_range=claimed,
+        reading="'this decade' read as before 2031; 'runs out' as the largest run using the "
+        "whole effective stock (not new text stopping)",
+        data=f"wall Monte Carlo ({f['scenario']} preset) over the fitted dataset-size trend and "
+        "the stock's prior",
+        value=v,
+        lo=lo,
+        hi=hi,
+        unit="year",
+        interval="80% Monte Carlo interval",
+        interval_kind="Monte Carlo",
+        test="interval of the year against before 2031",
+        verdict=range_verdict(lo, hi, claimed),
+        robustness=tuple(checks),
+        extrapolation=_years_beyond(v),
+        detail=f"The largest training set reaches the effective stock in {v:.1f} (80% interval "
+        f"{lo:.1f}-{hi:.1f}); Villalobos et al. 2024 report {pv:.0f} ({plo:.0f}-{phi:.0f}), an "
+        "interval that straddles the decade's end.",
+        rule="supported when the 80% interval ends before 2031; not supported when it starts "
+        "after; partly supported when it straddles 2031.",
+    )
 
 
 def claims_table(
@@ -249,16 +478,61 @@ def claims_table(
     trends_cost: Mapping[str, Any],
     trends_cottier: Mapping[str, Any],
     forecast: Mapping[str, Any],
-    latest: float = 2025.0,
+    models: pd.DataFrame,
+    chips: pd.DataFrame,
+    overtrained: Mapping[str, Any] | None = None,
+    latest: float = LAST_DATA,
 ) -> list[dict[str, Any]]:
-    """Claims 5-11 as records ``{id, value, lo, hi, unit, interval, verdict, rule, detail}``."""
-    out: Sequence[dict[str, Any]] = (
+    """Claims 5-11 as ``claims.json`` records (:func:`scalewall.claims.to_record`)."""
+    out = (
         claim5(trends_compute),
-        claim6(trends_cost),
-        claim7(trends_cost, trends_cottier),
-        claim8(trends_cost, latest),
+        claim6(trends_cost, chips, trends_compute),
+        claim7(trends_cost, trends_cottier, trends_compute),
+        claim8(trends_cost, models, latest),
         claim9(forecast),
         claim10(forecast),
-        claim11(forecast),
+        claim11(forecast, overtrained),
     )
-    return list(out)
+    return [to_record(c) for c in out]
+
+
+__all__ = [
+    "claim5",
+    "claim6",
+    "claim7",
+    "claim8",
+    "claim9",
+    "claim10",
+    "claim11",
+    "claims_table",
+    "measure_forecasts",
+    "price_performance",
+    "rate",
+    "trend_level",
+]
+
+
+#: Claim -> the stored file its number comes from.
+SOURCES = {
+    5: ("trends.json", "rates[quantity=compute]; compare_frontier"),
+    6: ("chips.csv", "price / fp32 of GPUs; trends_cost.json: rates[quantity=cost_per_flop]"),
+    7: ("trends_cost.json", "rates[quantity=cost]; trends_cottier.json"),
+    8: ("models.csv", "top10, year, cost (trend level)"),
+    9: ("forecast.json", "cost_milestones[usd=1e12]"),
+    10: ("forecast.json", "raw_stock_tokens"),
+    11: ("forecast.json", "data_wall; forecast_overtrained.json"),
+}
+
+
+def measure_forecasts(
+    folder: Path, commands: Mapping[str, Sequence[str]]
+) -> dict[int, ClaimRecord]:
+    """Claims 5-11 from the stored ``forecasts/claims.json`` (written by :func:`claims_table`)."""
+    out = {}
+    for rec in read_json(folder / "claims.json")["claims"]:
+        c = from_record(rec)
+        file, key = SOURCES[c.id]
+        out[c.id] = replace(
+            c, source=f"forecasts/{file}: {key}", command=command_for(commands, file)
+        )
+    return out

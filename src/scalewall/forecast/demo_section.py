@@ -11,7 +11,7 @@ import pandas as pd
 
 from scalewall.forecast.claims import claims_table
 from scalewall.forecast.scenario import load_scenario
-from scalewall.forecast.tables import load_models
+from scalewall.forecast.tables import COST_METHODS, load_chips, load_models
 from scalewall.forecast.trends import (
     Frontier,
     FrontierRule,
@@ -24,6 +24,7 @@ from scalewall.sections import Progress, Section, SectionOutput
 from scalewall.storage import write_csv, write_json
 
 NOTABLE, COTTIER = "epoch-notable-models", "epoch-ml-systems-2024"
+CHIPS = "epoch-chip-specs-2025"
 PRESET = "epoch-2024"
 
 #: (file, registry table, since, domain, frontier, quantities): one ``scalewall trends`` call each.
@@ -92,11 +93,14 @@ def run_forecasts(folder: Path, quick: bool, progress: Progress) -> SectionOutpu
     models = tables[NOTABLE].frame
     keep = models["compute"].notna() & (models["year"] >= 2010)
     front = select_frontier(models, FrontierRule(Frontier.top)).index
-    pts = models[keep][["model", "year", "compute", "cost", "flag"]].assign(
+    pts = models[keep][["model", "year", "compute", *COST_METHODS, "flag"]].assign(
         top10=lambda d: d.index.isin(front)
     )
     write_csv(folder / "models.csv", pts)
     commands["models.csv"] = [f"scalewall data fetch {NOTABLE}"]
+    chips = load_chips(CHIPS)
+    write_csv(folder / "chips.csv", chips)
+    commands["chips.csv"] = [f"scalewall data fetch {CHIPS}"]
 
     scen = load_scenario(PRESET)
     results = {}
@@ -119,17 +123,23 @@ def run_forecasts(folder: Path, quick: bool, progress: Progress) -> SectionOutpu
     for name in ("per_year.csv", "fan.csv", "sensitivity.csv"):
         commands[name] = commands["forecast.json"]
     claims = claims_table(
-        payloads["trends.json"], payloads["trends_cost.json"], payloads["trends_cottier.json"], f
+        payloads["trends.json"],
+        payloads["trends_cost.json"],
+        payloads["trends_cottier.json"],
+        f,
+        pts,
+        chips,
+        results["forecast_overtrained.json"],
     )
     write_json(folder / "claims.json", {"claims": claims})
     commands["claims.json"] = [
         commands[k][0]
         for k in ("trends.json", "trends_cost.json", "trends_cottier.json", "forecast.json")
-    ]
+    ] + commands["forecast_overtrained.json"]
     files = sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
     return SectionOutput(
         files=[f"{folder.name}/{x}" for x in files],
-        sources=[NOTABLE, COTTIER, "fred-cloud-price-index"],
+        sources=[NOTABLE, COTTIER, "fred-cloud-price-index", CHIPS],
         commands=commands,
         notes={
             "per_year.csv": "the key 'per_year' of the JSON",

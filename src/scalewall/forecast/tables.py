@@ -19,7 +19,26 @@ from scalewall.data.runs import read_table
 from scalewall.errors import InputError, input_error
 
 #: Tidy columns: name, decimal publication year, domain list, and the numeric quantities.
-COLUMNS = ("model", "year", "domain", "compute", "cost", "dataset", "power", "params", "flag")
+COLUMNS = (
+    "model",
+    "year",
+    "domain",
+    "compute",
+    "cost",
+    "cost_cloud",
+    "cost_upfront",
+    "dataset",
+    "power",
+    "params",
+    "flag",
+)
+#: Epoch AI's other cost methods (Cottier et al. 2024, arXiv 2405.21015, Sec. 2): renting the
+#: hardware in the cloud, and buying it up front; optional columns of the 2026 table.
+COST_METHODS = {
+    "cost": "amortized",
+    "cost_cloud": "cloud rental",
+    "cost_upfront": "hardware acquisition",
+}
 
 #: Quantities a trend can be fitted to (``cost_per_flop`` is ``cost / compute``).
 QUANTITIES = ("compute", "cost", "dataset", "cost_per_flop", "power", "params")
@@ -39,6 +58,8 @@ _SCHEMA: dict[str, tuple[str, ...]] = {
     "domain": ("Domain",),
     "compute": ("Training compute (FLOP)",),
     "cost": ("Training compute cost (2023 USD)", "Training compute cost (2020 USD)"),
+    "cost_cloud": ("Training compute cost (cloud)",),
+    "cost_upfront": ("Training compute cost (upfront)",),
     "dataset": ("Training dataset size (total)", "Training dataset size (datapoints)"),
     "power": ("Training power draw (W)",),
     "params": ("Parameters",),
@@ -118,6 +139,9 @@ def load_models(source: str | Path) -> ModelTable:
         frame[k] = numbers(raw[c]) if c else np.nan
         if c is None:
             notes.append(f"no {k} column: {k} trends unavailable")
+    for k in ("cost_cloud", "cost_upfront"):
+        c = cols[k]
+        frame[k] = numbers(raw[c]) if c else np.nan
     if cols["cost"] and "2020 USD" in str(cols["cost"]):
         f = deflator(2020)
         frame["cost"] *= f
@@ -186,3 +210,34 @@ def dataset_sizes(source: str = "epoch-dataset-sizes-2023") -> pd.DataFrame:
             raise input_error(f"the table has no column '{c}'", source=source)
     df = pd.DataFrame({"year": decimal_year(raw["date"]), "tokens": 0.8 * numbers(raw["dataset"])})
     return df[df["year"].notna() & (df["tokens"] > 0)].reset_index(drop=True)
+
+
+#: Chip table columns kept for hardware price-performance (claim 6).
+CHIP_COLUMNS = {
+    "name": "Hardware name",
+    "type": "Type",
+    "ml": "ML hardware",
+    "year": "Release date",
+    "price": "Release price (USD)",
+    "fp32": "FP32 (single precision) performance (FLOP/s)",
+    "tensor16": "Tensor-FP16/BF16 performance (FLOP/s)",
+}
+
+
+def load_chips(source: str = "epoch-chip-specs-2025") -> pd.DataFrame:
+    """Epoch AI's chip table as ``name, type, ml, year, price, fp32, tensor16`` (release price in
+    nominal USD, peak FLOP/s), rows with a release date and a positive release price only."""
+    raw = read_table(fetch(source))
+    for c in CHIP_COLUMNS.values():
+        if c not in raw.columns:
+            raise input_error(f"the table has no column '{c}'", source=source)
+    df = pd.DataFrame(
+        {
+            "name": raw[CHIP_COLUMNS["name"]].astype("string"),
+            "type": raw[CHIP_COLUMNS["type"]].astype("string"),
+            "ml": raw[CHIP_COLUMNS["ml"]].astype("string").eq("checked").fillna(False),
+            "year": decimal_year(raw[CHIP_COLUMNS["year"]]),
+            **{k: numbers(raw[CHIP_COLUMNS[k]]) for k in ("price", "fp32", "tensor16")},
+        }
+    )
+    return df[df["year"].notna() & (df["price"] > 0)].reset_index(drop=True)

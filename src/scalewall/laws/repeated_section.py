@@ -141,13 +141,14 @@ def run_repeated_data(folder: Path, quick: bool, progress: Progress) -> SectionO
     write_json(folder / "fit.json", res.to_dict())
     write_csv(folder / "effective_data.csv", table)
     write_json(folder / "summary.json", summary)
+    write_csv(folder / "runs.csv", runs[["N", "D", "unique_tokens", "loss"]])
     progress(step, reps, reps)
     cmd = fit_command(reps)
     files = ("fit.json", "effective_data.csv", "summary.json")
     return SectionOutput(
-        files=[f"{folder.name}/{f}" for f in files],
+        files=[f"{folder.name}/{f}" for f in (*files, "runs.csv")],
         sources=[SOURCE],
-        commands={f: [cmd] for f in files},
+        commands={f: [cmd] for f in files} | {"runs.csv": [f"scalewall data fetch {SOURCE}"]},
         notes={
             "effective_data.csv": (
                 "D'/U = 1 + R_D*(1 - exp(-(epochs - 1)/R_D*)) at the fitted R_D*, banded by its "

@@ -8,9 +8,8 @@ so the page makes no network request.
 from __future__ import annotations
 
 import base64
-import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -18,7 +17,9 @@ from typing import Any
 
 import pandas as pd
 
+from scalewall.claims import command_for as first_command
 from scalewall.errors import InputError
+from scalewall.storage import read_json
 
 
 @dataclass(frozen=True)
@@ -33,15 +34,6 @@ class FigureFile:
 
 
 # -- reading stored results ----------------------------------------------------------------------
-def read_json(path: Path) -> Any:
-    if not path.is_file():
-        raise InputError(f"{path} not found; is this a folder written by 'scalewall demo'?")
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as e:
-        raise InputError(f"{path} line {e.lineno}: not valid JSON ({e.msg})") from None
-
-
 def read_csv(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise InputError(f"{path} not found; is this a folder written by 'scalewall demo'?")
@@ -154,12 +146,6 @@ def figure_html(f: FigureFile) -> str:
 def cmd(command: str) -> str:
     """A shell command as inline code."""
     return f"<code class=cmd>{escape(command)}</code>"
-
-
-def first_command(commands: Mapping[str, Sequence[str]], key: str) -> str:
-    """The first command that reproduces stored file ``key`` ('' when none is recorded)."""
-    cmds = commands.get(key) or [""]
-    return cmds[0]
 
 
 __all__ = [

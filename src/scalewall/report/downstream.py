@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
+from scalewall.downstream import claims as downstream_claims
 from scalewall.report import downstream_figures
-from scalewall.report.claims import NOT_SUPPORTED, PARTLY, SUPPORTED, Claim, claim
 from scalewall.report.common import (
     FigureFile,
     figure_html,
-    first_command,
     fmt_cell,
     fmt_num,
     read_csv,
@@ -21,20 +19,6 @@ from scalewall.report.common import (
 )
 from scalewall.report.part import ReportPart
 
-#: "Many tasks", read as at least a quarter of the tasks tested.
-MANY = 0.25
-RULE_3 = (
-    f"supported when the lower end of the 95% Wilson interval of the share of tasks whose "
-    f"last-10x gain is not distinguishable from zero is at least {MANY:.0%} ('many'); not "
-    f"supported when its upper end is below {MANY:.0%}; partly supported otherwise."
-)
-RULE_4 = (
-    "supported when at least one task's accuracy falls significantly with size (one-sided t test "
-    "of the slope in log size, Holm-adjusted over tasks, p < 0.05); partly supported when a fall "
-    "is significant only before the correction or a last-10x gain is significantly negative; not "
-    "supported otherwise (for these tasks)."
-)
-
 
 def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
@@ -42,71 +26,6 @@ def _pct(x: float) -> str:
 
 def _names(xs: Sequence[str]) -> str:
     return ", ".join(xs) or "none"
-
-
-def measure_downstream(folder: Path, commands: Mapping[str, Sequence[str]]) -> dict[int, Claim]:
-    """Claims 3 and 4 from ``summary.json`` (see :data:`RULE_3`, :data:`RULE_4`)."""
-    d = read_json(folder / "summary.json")
-    s, st = d["summary"], d["settings"]
-    tasks = {t["task"]: t for t in d["tasks"]}
-    share, (lo, hi) = s["share_not_distinguishable"], s["share_not_distinguishable_ci"]
-    verdict3 = SUPPORTED if lo >= MANY else NOT_SUPPORTED if hi < MANY else PARTLY
-    flat = s["not_distinguishable"]
-    at_chance = [t for t in flat if tasks[t]["at_chance"]]
-    above = s["share_not_distinguishable_above_chance"]
-    above_txt = (
-        f"Among the {len(s['tasks_above_chance'])} tasks where the largest model is above chance "
-        f"the share is {_pct(above)} [{_pct(s['share_not_distinguishable_above_chance_ci'][0])}, "
-        f"{_pct(s['share_not_distinguishable_above_chance_ci'][1])}]."
-        if above is not None
-        else ""
-    )
-    c3 = replace(
-        claim(3),
-        value=100 * share,
-        lo=100 * lo,
-        hi=100 * hi,
-        verdict=verdict3,
-        unit=f"% of {s['n_tasks']} tasks",
-        detail=(
-            f"{len(flat)} of {s['n_tasks']} tasks ({_names(flat)}) show no gain distinguishable "
-            f"from zero over the last 10x of size ({st['source']}, final checkpoints); "
-            f"{len(at_chance)} of them ({_names(at_chance)}) are at chance at every size, so "
-            f"they never started to scale rather than stopped. {above_txt} Gains of the others: "
-            + "; ".join(
-                f"{t['task']} {100 * t['last10x_gain']:+.1f} pp"
-                for t in d["tasks"]
-                if t["task"] not in flat
-            )
-            + "."
-        ),
-        rule=RULE_3,
-        source="downstream/summary.json: summary.share_not_distinguishable",
-        command=first_command(commands, "summary.json"),
-    )
-    inv, neg = s["inverse_scaling"], s["negative_unadjusted"]
-    falling = [t["task"] for t in d["tasks"] if t["last10x_hi"] < 0]
-    verdict4 = SUPPORTED if inv else PARTLY if (neg or falling) else NOT_SUPPORTED
-    w, (wv, wlo, whi) = s["most_negative_task"], s["most_negative_slope"]
-    c4 = replace(
-        claim(4),
-        value=100 * s["share_inverse_scaling"],
-        lo=100 * s["share_inverse_scaling_ci"][0],
-        hi=100 * s["share_inverse_scaling_ci"][1],
-        verdict=verdict4,
-        unit=f"% of {s['n_tasks']} tasks",
-        detail=(
-            f"Tasks with a significantly negative trend after Holm's correction: {_names(inv)}; "
-            f"before it: {_names(neg)}; with a significantly negative last-10x gain: "
-            f"{_names(falling)}. The lowest trend is {w}'s, {100 * wv:+.2f} pp per 10x "
-            f"[{100 * wlo:+.2f}, {100 * whi:+.2f}]. Only these {s['n_tasks']} standard tasks "
-            "were tested; tasks built to show inverse scaling are not in this data."
-        ),
-        rule=RULE_4,
-        source="downstream/summary.json: summary.inverse_scaling, tasks[].slope_p_negative_holm",
-        command=first_command(commands, "summary.json"),
-    )
-    return {3: c3, 4: c4}
 
 
 def render_downstream(folder: Path, figs: Sequence[FigureFile]) -> str:
@@ -191,7 +110,7 @@ PART = ReportPart(
     anchor="downstream-scaling",
     render=render_downstream,
     figures=downstream_figures.BUILDERS,
-    measure=measure_downstream,
+    measure=downstream_claims.measure_downstream,
     literature=(
         "Biderman et al. 2023, 'Pythia: A Suite for Analyzing Large Language Models Across "
         "Training and Scaling' (arXiv 2304.01373; EleutherAI/pythia evals/pythia-v1)",

@@ -3,56 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from html import escape
 from pathlib import Path
 from typing import Any
 
+from scalewall.forecast import claims as forecast_claims
 from scalewall.report import forecasts_figures
-from scalewall.report.claims import NOT_SUPPORTED, PARTLY, SUPPORTED, Claim, claim
 from scalewall.report.common import (
     FigureFile,
     figure_html,
-    first_command,
     fmt_cell,
     read_json,
     table,
 )
 from scalewall.report.part import ReportPart
-
-VERDICTS = {"supported": SUPPORTED, "partly supported": PARTLY, "not supported": NOT_SUPPORTED}
-#: Claim -> the stored file its number comes from.
-SOURCES = {
-    5: ("trends.json", "rates[quantity=compute]"),
-    6: ("trends_cost.json", "rates[quantity=cost_per_flop]"),
-    7: ("trends_cost.json", "rates[quantity=cost]; trends_cottier.json"),
-    8: ("trends_cost.json", "rates[quantity=cost].top"),
-    9: ("forecast.json", "cost_milestones[usd=1e12]"),
-    10: ("forecast.json", "raw_stock_tokens"),
-    11: ("forecast.json", "data_wall"),
-}
-
-
-def measure_forecasts(folder: Path, commands: Mapping[str, Sequence[str]]) -> dict[int, Claim]:
-    """Claims 5-11 from ``claims.json`` (computed by :mod:`scalewall.forecast.claims`)."""
-    out = {}
-    for rec in read_json(folder / "claims.json")["claims"]:
-        i = int(rec["id"])
-        file, key = SOURCES[i]
-        out[i] = replace(
-            claim(i),
-            value=rec["value"],
-            lo=rec["lo"],
-            hi=rec["hi"],
-            verdict=VERDICTS[rec["verdict"]],
-            unit=rec["unit"],
-            interval=rec.get("interval", claim(i).interval),
-            detail=rec["detail"],
-            rule=rec["rule"],
-            source=f"forecasts/{file}: {key}",
-            command=first_command(commands, file),
-        )
-    return out
 
 
 def _rate_rows(payload: Mapping[str, Any]) -> list[list[str]]:
@@ -163,7 +127,7 @@ PART = ReportPart(
     anchor="forecasts",
     render=render_forecasts,
     figures=forecasts_figures.BUILDERS,
-    measure=measure_forecasts,
+    measure=forecast_claims.measure_forecasts,
     literature=(
         "Villalobos et al. 2024, 'Will we run out of data? Limits of LLM scaling based on "
         "human-generated data' (arXiv 2211.04325)",

@@ -6,8 +6,8 @@ draws the figures, measures the claims it can, and writes
 * ``report.html``: one file with inline CSS and the figures inlined as SVG data URIs; it makes no
   network request and needs no JavaScript;
 * ``claims.json`` and ``claims.csv``: the claims table, one record per claim (``id`` 1-20,
-  ``claim``, ``measurement``, ``value``, ``lo``, ``hi``, ``verdict``, ``section``, plus ``unit``,
-  ``interval``, ``detail``, ``rule``, ``source`` and ``command``).
+  the fields of :class:`scalewall.claims.ClaimRecord` plus ``stability``; in the CSV
+  ``claimed_range`` and ``robustness`` are JSON strings).
 
 Each analysis contributes a :class:`~scalewall.report.part.ReportPart` (:data:`~scalewall.report.
 parts.PARTS`), keyed by the manifest's section name: its figures, its section of the page and the
@@ -72,27 +72,48 @@ def render_claims(claims: Sequence[Claim], present: set[str]) -> str:
             value = fmt_cell(c.value, c.lo, c.hi)
         label = "; ".join(x for x in (c.unit, c.interval if c.lo is not None else "") if x)
         unit = f"<div class=unit>{escape(label)}</div>" if label else ""
-        detail = f"<div class=detail>{escape(c.detail)}</div>" if c.detail else ""
+        notes = [
+            (k, v)
+            for k, v in (
+                ("Reading", c.reading),
+                ("Data", c.data),
+                ("Extrapolated", c.extrapolation),
+                ("Test", c.test),
+            )
+            if v
+        ]
+        detail = "".join(f"<div class=detail><b>{k}:</b> {escape(v)}</div>" for k, v in notes)
+        detail += f"<div class=detail>{escape(c.detail)}</div>" if c.detail else ""
+        checks = "; ".join(f"{r.specification}: {r.verdict}" for r in c.robustness)
+        detail += f"<div class=detail><b>Robustness:</b> {escape(checks)}</div>" if checks else ""
+        robust = c.stability.split(" (")[0]
         rows.append(
             [
                 str(c.id),
                 escape(c.claim),
                 escape(c.measurement) + detail,
                 value + unit,
-                f'<span class="verdict">{escape(c.verdict)}</span>',
+                f'<span class="verdict">{escape(c.verdict)}</span>'
+                + (f"<div class=unit>{escape(robust)}</div>" if robust else ""),
                 _section_link(c.section, present),
             ]
         )
         attrs.append(f'data-verdict="{escape(c.verdict)}" data-claim="{c.id}"')
     n = sum(c.verdict != NOT_MEASURED for c in claims)
     claims_table = table(
-        ["#", "Claim", "Measurement", "Value [interval]", "Verdict", "Evidence"],
+        ["#", "Claim", "Measurement", "Value [interval]", "Verdict (robustness)", "Evidence"],
         rows,
         numeric=[True, False, False, True, False, False],
         table_id="claims",
         row_attrs=attrs,
     )
     rules = "".join(f"<li><b>Claim {c.id}</b>: {escape(c.rule)}</li>" for c in claims if c.rule)
+    rules += (
+        "<li><b>Robustness</b>: each claim is re-read under its alternative specifications "
+        "(listed per row); <i>robust</i> when all give the same verdict, <i>fragile</i> "
+        "otherwise. Only sampling intervals (bootstrap, analytic, Monte Carlo) decide a verdict; "
+        "digitisation bands, priors and spreads of runs are shown, never used.</li>"
+    )
     return (
         f"<p>{n} of {len(claims)} claims are measured by the analyses in this results folder"
         + (
@@ -280,7 +301,9 @@ def build_report(results_dir: str | Path) -> Path:
     claims = measure_claims(root, manifest)
     records = claims_records(claims)
     write_atomic(root / "claims.json", json.dumps(records, indent=2, allow_nan=False) + "\n")
-    write_atomic(root / "claims.csv", pd.DataFrame(records).to_csv(index=False))
+    nested = ("claimed_range", "robustness")
+    flat = [r | {k: json.dumps(r[k]) for k in nested} for r in records]
+    write_atomic(root / "claims.csv", pd.DataFrame(flat).to_csv(index=False))
     sections = [(part.anchor, part.render(root / part.folder, figs)) for part in built]
     path = root / "report.html"
     write_atomic(path, render_html(manifest, claims, sections))

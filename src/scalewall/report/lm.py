@@ -2,67 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
+from scalewall.lm import claims as lm_claims
 from scalewall.report import lm_figures
-from scalewall.report.claims import NOT_SUPPORTED, PARTLY, SUPPORTED, Claim, claim
 from scalewall.report.common import (
     FigureFile,
     figure_html,
-    first_command,
     fmt_cell,
     read_csv,
     read_json,
     table,
 )
 from scalewall.report.part import ReportPart
-
-#: A log-linear relation must explain at least half of the variance across token types.
-R2_MIN = 0.5
-RULE_18 = (
-    "supported when the 95% interval of the slope of held-out loss against log10 training "
-    f"frequency lies below zero and the log-linear fit explains at least {R2_MIN:.0%} of the "
-    "variance across token types (lower end of the R\u00b2 interval); partly supported when the "
-    "slope is negative but R\u00b2 falls short; not supported when the slope interval reaches zero."
-)
-
-
-def measure_lm(folder: Path, commands: Mapping[str, Sequence[str]]) -> dict[int, Claim]:
-    """Claim 18 from ``concept_frequency.json`` (see :data:`RULE_18`)."""
-    if not (folder / "concept_frequency.json").is_file():
-        return {}
-    cf = read_json(folder / "concept_frequency.json")
-    v, (lo, hi) = cf["slope_per_decade"], cf["slope_ci"]
-    r2, (r2lo, r2hi) = cf["r2"], cf["r2_ci"]
-    if hi < 0 and r2lo >= R2_MIN:
-        verdict = SUPPORTED
-    elif hi < 0:
-        verdict = PARTLY
-    else:
-        verdict = NOT_SUPPORTED
-    return {
-        18: replace(
-            claim(18),
-            section="own-lm-runs",
-            value=v,
-            lo=lo,
-            hi=hi,
-            verdict=verdict,
-            unit="nats per 10x frequency",
-            detail=(
-                f"Held-out loss per token falls by {-v:.2f} [{-hi:.2f}, {-lo:.2f}] nats for each "
-                f"10x of training frequency over {cf['n_types']} token types spanning "
-                f"{cf['frequency_decades']:.1f} decades; R\u00b2 {r2:.2f} [{r2lo:.2f}, {r2hi:.2f}]. "
-                "Measured on a tiny character model, per token rather than per concept."
-            ),
-            rule=RULE_18,
-            source="lm/concept_frequency.json: slope_per_decade, slope_ci, r2, r2_ci",
-            command=first_command(commands, "concept_frequency.json"),
-        )
-    }
 
 
 def render_lm(folder: Path, figs: Sequence[FigureFile]) -> str:
@@ -120,7 +74,7 @@ PART = ReportPart(
     anchor="own-lm-runs",
     render=render_lm,
     figures=lm_figures.BUILDERS,
-    measure=measure_lm,
+    measure=lm_claims.measure_lm,
     literature=(
         "Karpathy 2015, char-rnn Tiny Shakespeare; nanoGPT (karpathy/nanoGPT), the model and "
         "trainer followed here",

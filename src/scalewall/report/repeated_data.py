@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
+from scalewall.laws import claims as laws_claims
 from scalewall.report import repeated_figures
-from scalewall.report.claims import NOT_SUPPORTED, PARTLY, SUPPORTED, Claim, claim
 from scalewall.report.common import (
     FigureFile,
     figure_html,
-    first_command,
     fmt_cell,
     fmt_num,
     read_json,
@@ -20,57 +18,9 @@ from scalewall.report.common import (
 )
 from scalewall.report.part import ReportPart
 
-#: "Nearly as good as fresh data": a repeated epoch worth at least 90% of a fresh one.
-REPLACES = 0.9
-RULE_17 = (
-    f"supported when even 4 epochs are worth clearly less than fresh data (upper end of the 95% "
-    f"interval of their worth below {REPLACES:.0%} of fresh data); not supported when even 16 "
-    f"epochs are nearly as good as fresh data (lower end at or above {REPLACES:.0%}); partly "
-    "supported otherwise (a few epochs can stand in for fresh data, many cannot be shown to)."
-)
-
 
 def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
-
-
-def measure_repeated(folder: Path, commands: Mapping[str, Sequence[str]]) -> dict[int, Claim]:
-    """Claim 17 from ``summary.json`` (see :data:`RULE_17`)."""
-    s = read_json(folder / "summary.json")
-    e4, e16 = s["epochs"]["4"], s["epochs"]["16"]
-    lo4, hi4 = e4["worth_vs_fresh_ci"]
-    v16, (lo16, hi16) = e16["worth_vs_fresh"], e16["worth_vs_fresh_ci"]
-    if hi4 < REPLACES:
-        verdict = SUPPORTED
-    elif lo16 >= REPLACES:
-        verdict = NOT_SUPPORTED
-    else:
-        verdict = PARTLY
-    pub = s["published"]
-    c = replace(
-        claim(17),
-        value=100 * v16,
-        lo=100 * lo16,
-        hi=100 * hi16,
-        verdict=verdict,
-        unit="% of fresh data, 16 epochs",
-        detail=(
-            f"16 epochs over the same data are worth {e16['multiple']:.1f} "
-            f"[{e16['multiple_ci'][0]:.1f}, {e16['multiple_ci'][1]:.1f}] epochs of fresh data, "
-            f"{_pct(v16)} [{_pct(lo16)}, {_pct(hi16)}]; 4 epochs are worth {_pct(e4['worth_vs_fresh'])} "
-            f"[{_pct(lo4)}, {_pct(hi4)}]. At the published R_D* = {pub['R_D_star']:.2f} "
-            f"(Muennighoff et al. 2023) they are worth {_pct(e16['published_worth_vs_fresh'])} "
-            f"and {_pct(e4['published_worth_vs_fresh'])}, and repetition can never exceed "
-            f"{pub['cap']:.1f}x the unique data. The 182 runs bound R_D* only from below "
-            f"(R_D* = {s['R_D_star']:.0f} [{s['R_D_star_ci'][0]:.1f}, "
-            f"{s['R_D_star_ci'][1]:.0f}]; {_pct(s['share_R_D_star_at_bound'])} of the bootstrap "
-            "refits ran to the search bound), so the worth of many epochs stays uncertain."
-        ),
-        rule=RULE_17,
-        source="repeated_data/summary.json: epochs.16.worth_vs_fresh (and epochs.4)",
-        command=first_command(commands, "summary.json"),
-    )
-    return {17: c}
 
 
 def render_repeated(folder: Path, figs: Sequence[FigureFile]) -> str:
@@ -158,7 +108,7 @@ PART = ReportPart(
     anchor="repeated-data",
     render=render_repeated,
     figures=repeated_figures.BUILDERS,
-    measure=measure_repeated,
+    measure=laws_claims.measure_repeated,
     literature=(
         "Muennighoff et al. 2023, 'Scaling "
         "Data-Constrained Language Models' (arXiv 2305.16264; huggingface/datablations)",

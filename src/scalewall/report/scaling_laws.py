@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -12,13 +11,12 @@ import numpy as np
 import pandas as pd
 
 from scalewall.errors import InputError
+from scalewall.laws import claims as laws_claims
 from scalewall.report import scaling_figures
-from scalewall.report.claims import NOT_SUPPORTED, PARTLY, SUPPORTED, Claim, claim
 from scalewall.report.common import (
     FigureFile,
     exp10,
     figure_html,
-    first_command,
     fmt_cell,
     fmt_num,
     read_csv,
@@ -33,111 +31,6 @@ def _at(df: pd.DataFrame, procedure: str, compute: float) -> pd.Series:
     if rows.empty:
         raise InputError(f"frontier.csv has no row for {procedure} at C = {compute:g} FLOPs")
     return rows.iloc[0]
-
-
-# -- measuring claims from the scaling-law results -----------------------------------------------
-#: Budget at which claim 2 is read: the middle of the reference budgets 1e24-1e26 FLOPs that the
-#: fits tabulate (``scalewall.laws.api.REFERENCE_BUDGETS``).
-CLAIM2_BUDGET = 1e25
-#: "About 10 %", read as within a factor of two of 10 %.
-CLAIM2_RANGE = (5.0, 20.0)
-
-RULE_1 = (
-    "supported when the upper end of the 95% interval of the factor is below 1 under both "
-    "fitting procedures (each 10x then removes a fixed share of what is left, so the absolute "
-    "gain of each further 10x shrinks geometrically); not supported when the lower end is at or "
-    "above 1; partly supported otherwise."
-)
-RULE_2 = (
-    "supported when the 95% interval of the total-loss fall per 10x at "
-    f"{CLAIM2_BUDGET:.0e}".replace("e+", "e")
-    + " FLOPs "
-    f"lies within {CLAIM2_RANGE[0]:g}-{CLAIM2_RANGE[1]:g}% ('about 10%', within a factor of two); "
-    "partly supported when it overlaps that range or the reducible-loss fall lies within it; "
-    "not supported otherwise."
-)
-
-
-def _pct(v: float) -> str:
-    return f"{v:.2f}%"
-
-
-def _e(c: float) -> str:
-    """``1e+25`` -> ``1e25``."""
-    return f"{c:.0e}".replace("e+", "e")
-
-
-def measure_scaling_laws(folder: Path, commands: Mapping[str, Sequence[str]]) -> dict[int, Claim]:
-    """Claims 1 and 2 from ``fit_*.json`` and ``frontier.csv`` (see :data:`RULE_1`, RULE_2)."""
-    fits = {p: read_json(folder / f"fit_{p}.json") for p in ("global", "epoch2024")}
-    front = read_csv(folder / "frontier.csv")
-    key = "reducible_factor_per_10x"
-    f = {p: (d["derived"][key], *d["derived_ci"][key]) for p, d in fits.items()}
-    v1, lo1, hi1 = f["global"]
-    if all(x[2] < 1 for x in f.values()):
-        verdict1 = SUPPORTED
-    elif lo1 >= 1:
-        verdict1 = NOT_SUPPORTED
-    else:
-        verdict1 = PARTLY
-    ev, elo, ehi = f["epoch2024"]
-    dr = read_csv(folder / "diminishing_returns.csv")
-    g = dr[dr["procedure"] == "global"].sort_values("compute")
-    first, last = g.iloc[0], g.iloc[-1]
-    c1 = replace(
-        claim(1),
-        value=v1,
-        lo=lo1,
-        hi=hi1,
-        verdict=verdict1,
-        unit="factor per 10x",
-        detail=(
-            f"Each 10x of compute leaves {v1:.3f} [{lo1:.3f}, {hi1:.3f}] of the reducible loss "
-            f"(Besiroglu et al. 2024 procedure: {ev:.3f} [{elo:.3f}, {ehi:.3f}]). The loss removed "
-            f"by the next 10x falls from {first['gain_next_10x']:.3f} nats at "
-            f"{_e(first['compute'])} FLOPs to {last['gain_next_10x']:.4f} at "
-            f"{_e(last['compute'])}; the total loss cannot go below E."
-        ),
-        rule=RULE_1,
-        source="scaling_laws/fit_global.json: derived.reducible_factor_per_10x",
-        command=first_command(commands, "fit_global.json"),
-    )
-
-    row = _at(front, "global", CLAIM2_BUDGET)
-    t = 100 * row["rel_gain_next_10x"], 100 * row["rel_gain_next_10x_lo"]
-    t_hi = 100 * row["rel_gain_next_10x_hi"]
-    r = 100 * (1 - v1), 100 * (1 - hi1), 100 * (1 - lo1)
-    lo_band, hi_band = CLAIM2_RANGE
-    if lo_band <= t[1] and t_hi <= hi_band:
-        verdict2 = SUPPORTED
-    elif (t[1] <= hi_band and t_hi >= lo_band) or (lo_band <= r[1] and r[2] <= hi_band):
-        verdict2 = PARTLY
-    else:
-        verdict2 = NOT_SUPPORTED
-    span = [100 * _at(front, "global", c)["rel_gain_next_10x"] for c in (1e24, CLAIM2_BUDGET, 1e26)]
-    c2 = replace(
-        claim(2),
-        value=float(t[0]),
-        lo=float(t[1]),
-        hi=float(t_hi),
-        verdict=verdict2,
-        unit="% of total loss per 10x",
-        detail=(
-            f"From {_e(CLAIM2_BUDGET)} to {_e(10 * CLAIM2_BUDGET)} FLOPs the compute-optimal loss "
-            f"falls by {_pct(t[0])} [{_pct(t[1])}, {_pct(t_hi)}] of its value "
-            f"({_pct(span[0])} from 1e24, {_pct(span[2])} from 1e26); the reducible part falls by "
-            f"{_pct(r[0])} [{_pct(r[1])}, {_pct(r[2])}] per 10x at every budget. Loss in nats per "
-            "token on Chinchilla's training data."
-        ),
-        rule=RULE_2,
-        source=(
-            "scaling_laws/frontier.csv: rel_gain_next_10x (procedure global, compute 1e25); "
-            "the estimate is derived.gain_next_10x_at_1e+25 / derived.loss_opt_at_1e+25 of "
-            "fit_global.json, the interval comes from the same bootstrap draws"
-        ),
-        command=first_command(commands, "fit_global.json"),
-    )
-    return {1: c1, 2: c2}
 
 
 PARAM_ROWS = (
@@ -345,7 +238,7 @@ PART = ReportPart(
     anchor="scaling-laws",
     render=render_scaling_laws,
     figures=scaling_figures.BUILDERS,
-    measure=measure_scaling_laws,
+    measure=laws_claims.measure_scaling_laws,
     literature=(
         scaling_figures.HOFFMANN_CITATION.replace(
             ": 70B", ", 'Training Compute-Optimal Large Language Models': 70B"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -11,11 +10,9 @@ from typing import Any
 import pandas as pd
 
 from scalewall.report import tts_figures
-from scalewall.report.claims import NOT_SUPPORTED, PARTLY, SUPPORTED, Claim, claim
 from scalewall.report.common import (
     FigureFile,
     figure_html,
-    first_command,
     fmt_cell,
     fmt_num,
     read_csv,
@@ -23,103 +20,7 @@ from scalewall.report.common import (
     table,
 )
 from scalewall.report.part import ReportPart
-from scalewall.tts.compute import Curve
-
-RULE_19 = (
-    "supported when, under both a perfect verifier (coverage) and majority vote, the smaller "
-    "model reaches the larger one's single-sample accuracy at less compute over the whole "
-    "digitisation interval (compute ratio upper end below 1); partly supported when that holds "
-    "for coverage only; not supported when it fails for coverage too."
-)
-#: Samples at which claim 20 reads the curves: the early gain (1 -> 100), the late gain
-#: (100 -> 10,000).
-EARLY, LATE, END = 1.0, 100.0, 10_000.0
-RULE_20 = (
-    "supported when, for both Llama-3 sizes, majority vote gains more than the digitisation "
-    "error from 1 to 100 samples and less than it from 100 to 10,000 samples (gains, then a "
-    "ceiling), while coverage keeps rising past 100 samples; partly supported when only one "
-    "of the two sizes shows it; not supported otherwise."
-)
-
-
-def _curves(folder: Path) -> dict[tuple[str, str], Curve]:
-    cur = read_csv(folder / "llama_curves.csv")
-    return {
-        (str(s), str(r)): Curve.from_points(str(s), str(r), d["k"], d["accuracy"], 1.0)
-        for (s, r), d in cur.groupby(["size", "rule"], sort=False)
-    }
-
-
-def _gains(c: Curve) -> tuple[float, float]:
-    a = c.at([EARLY, LATE, END])
-    return float(a[1] - a[0]), float(a[2] - a[1])
-
-
-def measure_tts(folder: Path, commands: Mapping[str, Sequence[str]]) -> dict[int, Claim]:
-    """Claims 19 and 20 from ``compute_matched.json`` and ``llama_curves.csv``."""
-    cm = read_json(folder / "compute_matched.json")
-    cov, maj = cm["coverage"], cm["majority"]
-    cov_ok = cov["reached"] and (cov["compute_ratio_hi"] or float("inf")) < 1
-    maj_ok = maj["reached"] and (maj["compute_ratio_hi"] or float("inf")) < 1
-    verdict19 = SUPPORTED if cov_ok and maj_ok else PARTLY if cov_ok else NOT_SUPPORTED
-    maj_text = (
-        f"under majority vote at {maj['compute_ratio']:.2f}x"
-        if maj["reached"]
-        else f"under majority vote never: 8B plateaus at {maj['small_max_accuracy']:.3f} below "
-        f"70B's single-sample {maj['target_accuracy']:.3f}"
-    )
-    c19 = replace(
-        claim(19),
-        value=cov["compute_ratio"],
-        lo=cov["compute_ratio_lo"],
-        hi=cov["compute_ratio_hi"],
-        verdict=verdict19,
-        unit="x 70B compute (coverage)",
-        interval="band from the curves' +-2-point digitisation error",
-        detail=(
-            f"Llama-3 8B Instruct reaches 70B's single-sample MATH accuracy "
-            f"{cov['target_accuracy']:.3f} with {cov['small_samples']:.1f} "
-            f"[{cov['small_samples_lo']:.1f}, {cov['small_samples_hi']:.1f}] samples when a "
-            f"perfect verifier picks the answer, {cov['compute_ratio']:.2f}x the compute; "
-            f"{maj_text}. Interval: the 8B curve shifted by +-{cov['accuracy_error']:.2f} "
-            "(digitisation of Brown et al. 2024 Fig. 7); FLOPs per sample 2N."
-        ),
-        rule=RULE_19,
-        source="tts/compute_matched.json: coverage.compute_ratio, majority.reached",
-        command=first_command(commands, "compute_matched.json"),
-    )
-
-    curves = _curves(folder)
-    err = float(cov["accuracy_error"])
-    shown = []
-    for size in ("8b", "70b"):
-        me, ml = _gains(curves[size, "majority"])
-        _, cl = _gains(curves[size, "coverage"])
-        shown.append((size, me, ml, cl, me > err and ml < err and cl > err))
-    n_ok = sum(s[4] for s in shown)
-    verdict20 = SUPPORTED if n_ok == 2 else PARTLY if n_ok == 1 else NOT_SUPPORTED
-    late8 = shown[0][2]
-    c20 = replace(
-        claim(20),
-        value=100 * late8,
-        lo=100 * (late8 - 2 * err),
-        hi=100 * (late8 + 2 * err),
-        verdict=verdict20,
-        unit="points, maj@100 to maj@10k (8B)",
-        interval="+-2-point digitisation error on each of the two readings",
-        detail="; ".join(
-            f"Llama-3 {s.upper()}: majority vote +{100 * me:.1f} points from 1 to 100 samples, "
-            f"{100 * ml:+.1f} from 100 to 10,000, while coverage gains {100 * cl:+.1f}"
-            for s, me, ml, cl, _ in shown
-        )
-        + f". Interval: +-{100 * 2 * err:.0f} points (two digitised readings of +-"
-        f"{100 * err:.0f}). A verifier with false positives has a ceiling below 1 too "
-        "(verifier.csv).",
-        rule=RULE_20,
-        source="tts/llama_curves.csv (Brown et al. 2024 Fig. 7, digitised)",
-        command=first_command(commands, "llama_curves.csv"),
-    )
-    return {19: c19, 20: c20}
+from scalewall.tts import claims as tts_claims
 
 
 def _passk_rows(pk: pd.DataFrame, ks: Sequence[int]) -> tuple[list[str], list[list[str]]]:
@@ -338,7 +239,7 @@ PART = ReportPart(
     anchor="test-time-compute",
     render=render_tts,
     figures=tts_figures.BUILDERS,
-    measure=measure_tts,
+    measure=tts_claims.measure_tts,
     literature=(
         "Brown et al. 2024, 'Large Language Monkeys: Scaling Inference Compute with Repeated "
         "Sampling' (arXiv 2407.21787)",
