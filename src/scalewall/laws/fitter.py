@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 from scipy.optimize import minimize
 
 from scalewall.laws.forms import Inputs, Law
+from scalewall.laws.grouped import Grouped
 from scalewall.laws.objectives import Objective
 from scalewall.laws.solvers import levenberg_marquardt, nnls_small
 
@@ -71,7 +72,26 @@ def profile(
     w: Array | None = None,
     inner_iter: int = 12,
 ) -> tuple[Array, Array]:
-    """Profile objective over a batch of ``thetas``: returns (best log-coefficients, values)."""
+    """Profile objective over a batch of ``thetas``: returns (best log-coefficients, values).
+
+    A :class:`~scalewall.laws.grouped.Grouped` law is profiled group by group with its base form
+    (for fixed theta the groups' coefficients are separate problems) and the values summed.
+    """
+    if isinstance(law, Grouped):
+        parts = [
+            profile(
+                law.base,
+                {k: np.asarray(v)[m] for k, v in X.items()},
+                y[m],
+                objective,
+                thetas,
+                None if w is None else w[..., m],
+                inner_iter,
+            )
+            for m in law.masks(X)
+        ]
+        z_all = np.concatenate([z for z, _ in parts], axis=-1)
+        return z_all, np.sum([v for _, v in parts], axis=0)
     B, off = law.basis(X, thetas)
     target = y - off
     rel_w = None if not objective.log_space else 1.0 / (y * y)
