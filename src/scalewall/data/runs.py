@@ -118,7 +118,9 @@ def load_runs(
             mapping.update(e.columns)
         name = source_name or str(source)
     mapping.update({k: v for k, v in (columns or {}).items() if v})
-    if not isinstance(source, pd.DataFrame):  # a frame is the caller's; a file is checked
+    if not set(raw.columns) <= {"N", "D", "C", "loss", *OPTIONAL}:
+        # a file's own rows; a tidy table's repeats are select_runs's business (two runs that
+        # differ only in a column the runs table drops look identical there)
         _check_duplicates(raw, name)
     df = _map_columns(raw, mapping, name)
     df = _fill_flops(df, conv)

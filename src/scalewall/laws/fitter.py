@@ -141,9 +141,24 @@ def polish(
     w: Array | None = None,
     max_iter: int = 5000,
 ) -> tuple[Array, float, bool]:
-    """Refine one start in the full space with L-BFGS-B and the analytic gradient."""
+    """Refine one start in the full space with L-BFGS-B and the analytic gradient.
+
+    A joint law over groups (dozens of coefficients, badly scaled) first takes Gauss-Newton
+    (Levenberg-Marquardt IRLS) steps: L-BFGS-B alone needs thousands of evaluations there, LM a
+    few dozen (0.4 s instead of 12 s on the 8 experiments of ``isoflops-openathena``).
+    """
     fn = model_fn(law, X)
     ww = np.ones_like(y) if w is None else w
+    p = len(law.linear)
+    bounds = [(LOG_COEF_MIN, LOG_COEF_MAX)] * p + law.theta_bounds()
+    if isinstance(law, Grouped):
+        lo = np.array([-np.inf if b is None else b for b, _ in bounds])
+        hi = np.array([np.inf if b is None else b for _, b in bounds])
+        w2 = None if w is None else w[None]
+        phi_lm, _, _ = levenberg_marquardt(
+            fn, np.asarray(phi0, dtype=float)[None], y, objective, w2, lower=lo, upper=hi
+        )
+        phi0 = phi_lm[0]
 
     def fg(phi: Array) -> tuple[float, Array]:
         mu, J = fn(phi)
@@ -160,8 +175,6 @@ def polish(
     scale = 1.0
     scale = max(fg(np.asarray(phi0, dtype=float))[0], 1e-300)
 
-    p = len(law.linear)
-    bounds = [(LOG_COEF_MIN, LOG_COEF_MAX)] * p + law.theta_bounds()
     res = minimize(
         fg,
         phi0,
