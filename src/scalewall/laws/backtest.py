@@ -580,7 +580,7 @@ def backtest(
         warnings.simplefilter("ignore")  # unit warnings are the loader's job, shown by `fit`
         df, selection = select_runs(load_runs(table, require=require, source_name=src), select)
     df = exclude_top_loss(df, exclude_top_loss_k)
-    built = [(_label(lw), lw) for lw in _build_laws(laws, tie, dict(pins or {}))]
+    built = _build_laws(laws, tie, dict(pins or {}))
     labels = [lb for lb, _ in built]
     if not built:
         raise InputError("give at least one --law")
@@ -655,14 +655,19 @@ def backtest(
     )
 
 
-def _build_laws(laws: Sequence[str | Law], tie: bool, pins: dict[str, float]) -> list[Law]:
-    """Laws from names with ``tie`` and ``pins`` applied where they mean something."""
+def _build_laws(
+    laws: Sequence[str | Law], tie: bool, pins: dict[str, float]
+) -> list[tuple[str, Law]]:
+    """(label, law) pairs from names, with ``tie`` and ``pins`` applied where they mean something.
+
+    A name keeps its command-line spelling as the label, with ``(tied)`` and the pins added.
+    """
     two = {LawName.chinchilla.value, LawName.data_constrained.value}
-    out: list[Law] = []
+    out: list[tuple[str, Law]] = []
     used: set[str] = set()
     for lw in laws:
         if isinstance(lw, Law):
-            out.append(lw)
+            out.append((_label(lw), lw))
             continue
         name = LawName(lw).value
         probe = make_law(name)
@@ -670,8 +675,11 @@ def _build_laws(laws: Sequence[str | Law], tie: bool, pins: dict[str, float]) ->
         extra = probe.nonlinear if name == LawName.data_constrained.value else ()
         mine = {k: v for k, v in pins.items() if k in (*probe.all_linear, *extra)}
         used |= set(mine)
-        out.append(make_law(name, tie=tie and name in two, pins=mine))
-    if tie and not any(getattr(lw, "tied", False) for lw in out):
+        built = make_law(name, tie=tie and name in two, pins=mine)
+        label = name + (" (tied)" if getattr(built, "tied", False) else "")
+        label += " (" + ", ".join(f"{k}={v:g}" for k, v in mine.items()) + ")" if mine else ""
+        out.append((label, built))
+    if tie and not any(getattr(lw, "tied", False) for _, lw in out):
         raise InputError("--tie applies to laws with two exponents (chinchilla, data-constrained)")
     unused = sorted(set(pins) - used)
     if unused:
