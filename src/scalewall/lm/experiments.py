@@ -46,6 +46,7 @@ def scaling_fit(table: pd.DataFrame, bootstrap: int, seed: int, level: float) ->
         level=level,
         budgets=budgets,
         source="sweep runs table",
+        select="all",  # seeds of one configuration are replicates, each a point (as before)
     )
 
 
@@ -76,6 +77,7 @@ def repeat_fit(table: pd.DataFrame, bootstrap: int, seed: int, level: float) -> 
         seed=seed,
         level=level,
         source="sweep runs table",
+        select="all",  # seeds of one configuration are replicates, each a point (as before)
     )
 
 
