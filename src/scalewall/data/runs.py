@@ -118,9 +118,9 @@ def load_runs(
             mapping.update(e.columns)
         name = source_name or str(source)
     mapping.update({k: v for k, v in (columns or {}).items() if v})
-    if not isinstance(source, pd.DataFrame):
-        # a file's own rows; a frame's repeats are select_runs's business (two runs that differ
-        # only in a column the runs table drops look identical once mapped)
+    if not isinstance(source, pd.DataFrame) or not set(raw.columns) <= {*CONFIG, *OPTIONAL, "loss"}:
+        # a file's own rows; a tidy frame's repeats are select_runs's business (two runs that
+        # differ only in a column the runs table drops look identical once mapped)
         _check_duplicates(raw, name)
     df = _map_columns(raw, mapping, name)
     df = _fill_flops(df, conv)
