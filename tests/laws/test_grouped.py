@@ -92,3 +92,11 @@ def test_resampling_whole_datasets_is_refused() -> None:
         warnings.simplefilter("ignore", ScalewallWarning)
         with pytest.raises(InputError, match="--resample run"):
             fit(two_datasets(), bootstrap=10, resample="group")
+
+
+def test_tied_joint_law_reports_beta_with_its_interval() -> None:
+    df = two_datasets(sigma=0.01, seed=4)
+    with pytest.warns(ScalewallWarning):
+        r = fit(df, tie=True, bootstrap=50, seed=0)
+    assert r.params["beta"] == r.params["alpha"] and r.ci["beta"] == r.ci["alpha"]
+    assert r.bootstrap["resample"] == "run"  # datasets are never drawn whole

@@ -240,7 +240,8 @@ def fit(
     mu = lw.predict_params(X, params)
     resid = obj.residuals(y, mu)
     aic, bic = _information(resid, len(lw.param_names), obj)
-    tied_beta = ["beta"] if isinstance(lw, Chinchilla) and lw.tied else []
+    form = lw.base if isinstance(lw, Grouped) else lw
+    tied_beta = ["beta"] if isinstance(form, Chinchilla) and form.tied else []
     return FitResult(
         law=base.name,
         formula=lw.describe(),
@@ -449,12 +450,14 @@ def _with_beta(p: Mapping[str, Array]) -> dict[str, Array]:
 
 
 def _groups(df: pd.DataFrame, resample: str, lw: Law | None = None) -> NDArray[np.int_] | None:
+    """Bootstrap unit: None (runs) or a label per row (whole groups drawn together)."""
     if resample not in ("auto", "run", "group"):
         raise InputError(f"--resample must be auto, run or group; got '{resample}'")
-    use = resample == "group" or (resample == "auto" and {"group", "step"} <= set(df.columns))
-    if not use:
+    joint = isinstance(lw, Grouped)  # its groups are datasets, each with its own coefficients
+    auto = resample == "auto" and not joint and {"group", "step"} <= set(df.columns)
+    if not (resample == "group" or auto):
         return None
-    if isinstance(lw, Grouped):
+    if joint:
         raise InputError(
             "--resample group draws whole groups, but each group here has its own coefficients; "
             "use --resample run, or --pool for one law over all groups"
