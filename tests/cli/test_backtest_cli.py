@@ -39,6 +39,8 @@ BACKTEST_KEYS = {
     "full_fits",
     "predictions",
     "warnings",
+    "selection",
+    "fit_options",
 }
 ISOFLOP_KEYS = {
     "schema_version",
@@ -207,3 +209,19 @@ def test_backtest_registry(data_dir: Path, tmp_path: Path) -> None:
     d = json.loads(out.read_text())
     assert d["splits"][0]["label"] == "C <= 1e+21" and d["splits"][0]["n_test"] > 0
     assert d["summary"]["chinchilla"]["rmsle"] < 0.05
+
+
+def test_backtest_with_the_fits_controls(data_dir: Path, tmp_path: Path) -> None:
+    """The README's leave-one-group-out example on Li et al.'s sweep, with --tie and --pin."""
+    out = tmp_path / "bt.json"
+    args = ["backtest", "misfitting-li2025", "--scheme", "logo", "--bootstrap", "0"]
+    r = runner.invoke(app, [*args, "--tie", "--pin", "E=2.0", "--json", str(out)])
+    assert r.exit_code == 0, r.output
+    d = json.loads(out.read_text())
+    assert d["laws"] == ["chinchilla (tied) (E=2)", "power-c (E=2)"]
+    assert d["selection"]["rows_dropped"] == 179 and d["n_points"] == 81
+    assert d["fit_options"] == {"tie": True, "pins": {"E": 2.0}, "pool": True}  # logo pools
+    assert len(d["splits"]) == 11  # one per model size
+    assert "179 dropped" in r.stdout
+    bad = runner.invoke(app, ["backtest", "misfitting-li2025", "--law", "power-c", "--tie"])
+    assert "--tie applies to laws with two exponents" in one_line_error(bad)

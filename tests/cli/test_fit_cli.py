@@ -198,3 +198,33 @@ def test_narrow_sizes_are_not_identified(tmp_path: Path) -> None:
     # the suggested fix works
     tied = runner.invoke(app, ["fit", str(csv), "--bootstrap", "0", "--quiet", "--tie"])
     assert tied.exit_code == 0, tied.stderr
+
+
+def test_learning_rate_sweep_is_selected_not_refused(in_data_dir: Path, tmp_path: Path) -> None:
+    """Li et al. 2025's runs used to exit 2 ('row 154 duplicates row 150'): two learning rates."""
+    args = ["misfitting-li2025", "--hparam-col", "peak_lr", "--bootstrap", "0"]
+    result, d = fit_json(args, tmp_path)
+    sel = d["selection"]
+    assert (sel["method"], sel["rows_in"], sel["rows_dropped"], d["n_points"]) == (
+        "best",
+        260,
+        179,
+        81,
+    )
+    assert "179 dropped" in result.stdout and "best hparam per configuration" in result.stdout
+    _, every = fit_json(["misfitting-li2025", "--select", "all", "--bootstrap", "0"], tmp_path)
+    assert every["n_points"] == 260 and every["selection"]["rows_dropped"] == 0
+
+
+def test_datasets_are_fitted_jointly_and_compared(in_data_dir: Path, tmp_path: Path) -> None:
+    result, d = fit_json(["gadre2024-overtraining", "--bootstrap", "0"], tmp_path)
+    assert d["groups"]["column"] == "dataset" and d["groups"]["structure"] == "joint"
+    assert {"E[rpj]", "alpha", "beta"} <= set(d["params"])
+    warning = [ln for ln in result.stderr.splitlines() if "column 'dataset'" in ln]
+    assert len(warning) == 1 and warning[0].startswith("warning: ")
+    cmp = d["group_comparison"]
+    assert set(cmp["structures"]) == {"pooled", "separate", "joint"}
+    assert set(cmp["preferred"]) == {"aic", "bic", "heldout_rmsle"}
+    assert "one law or one per group?" in result.stdout
+    pooled, p = fit_json(["gadre2024-overtraining", "--bootstrap", "0", "--pool"], tmp_path)
+    assert "column 'dataset'" not in pooled.stderr and set(p["params"]) == set(PARAMS)

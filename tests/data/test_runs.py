@@ -9,7 +9,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scalewall.data.runs import FlopConvention, load_runs, read_table, validate_runs
+from scalewall.data.runs import (
+    FlopConvention,
+    load_runs,
+    mixed_groups,
+    read_table,
+    select_runs,
+    validate_runs,
+)
 from scalewall.errors import InputError, ScalewallWarning
 
 GOOD = "N,D,loss\n1e8,2e9,3.1\n3e8,2e9,2.9\n1e9,2e10,2.5\n"
@@ -286,3 +293,63 @@ def test_clean_table_does_not_warn(tmp_path: Path) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error", ScalewallWarning)
         load_runs(write(tmp_path, GOOD))
+
+
+# --- selection among repeated configurations ----------------------------------------------------
+
+SWEEP = (
+    "params,tokens,lr,val\n"
+    "1e8,2e9,0.001,3.30\n1e8,2e9,0.002,3.10\n1e8,2e9,0.002,3.14\n1e8,2e9,0.004,3.20\n"
+    "3e8,2e9,0.001,2.95\n3e8,2e9,0.002,2.90\n1e9,2e10,0.002,2.50\n"
+)
+SWEEP_COLS = {"N": "params", "D": "tokens", "loss": "val"}
+
+
+def test_select_best_all_mean_on_a_learning_rate_sweep(tmp_path: Path) -> None:
+    p = write(tmp_path, SWEEP)
+    df = load_runs(p, columns={**SWEEP_COLS, "hparam": "lr"})
+    best, rec = select_runs(df, "best")
+    # lr 0.002 at (1e8, 2e9) has two seeds, mean 3.12: it beats 0.004 (3.20) and 0.001 (3.30)
+    assert best["loss"].tolist() == pytest.approx([3.12, 2.90, 2.50])
+    assert rec["rows_in"] == 7 and rec["rows_out"] == 3 and rec["rows_dropped"] == 4
+    assert rec["configs_repeated"] == 2 and rec["chosen_hparam"] == {"0.002": 3}
+    mean, rec = select_runs(df, "mean")
+    assert mean["loss"].tolist() == pytest.approx([(3.30 + 3.10 + 3.14 + 3.20) / 4, 2.925, 2.50])
+    every, rec = select_runs(df, "all")
+    assert len(every) == 7 and rec["rows_dropped"] == 0
+    # without the hparam column 'best' is the lowest single row
+    plain, rec = select_runs(load_runs(p, columns=SWEEP_COLS), "best")
+    assert plain["loss"].tolist() == pytest.approx([3.10, 2.90, 2.50]) and rec["hparam"] is False
+
+
+def test_selection_keeps_groups_and_unique_tokens_apart() -> None:
+    df = validate_runs(
+        pd.DataFrame(
+            {
+                "N": [1e8, 1e8, 1e8, 3e8],
+                "D": [2e9, 2e9, 2e9, 2e9],
+                "unique_tokens": [1e9, 1e9, 2e9, 1e9],
+                "group": ["c4", "rpj", "c4", "c4"],
+                "loss": [3.0, 3.2, 2.9, 2.8],
+            }
+        )
+    )
+    out, rec = select_runs(df, "best")
+    assert len(out) == 4 and rec["rows_dropped"] == 0  # each row is its own configuration
+
+
+def test_misfitting_learning_rate_sweep_loads_and_selects(data_dir: Path) -> None:
+    """Li et al. 2025's final checkpoints: 260 runs (one exact repeat dropped), 81 (N, D)."""
+    df = load_runs("misfitting-li2025", columns={"hparam": "peak_lr"})
+    out, rec = select_runs(df, "best")
+    assert (rec["rows_in"], rec["rows_out"], rec["rows_dropped"]) == (260, 81, 179)
+    assert sum(rec["chosen_hparam"].values()) == 81  # type: ignore[union-attr]
+    assert not out.duplicated(["N", "D"]).any()
+
+
+def test_group_column_of_runs_or_of_datasets() -> None:
+    runs = pd.DataFrame({"N": [1e8, 1e8, 3e8], "D": [1e9, 2e9, 1e9], "group": ["a", "a", "b"]})
+    assert mixed_groups(runs) == []  # one size per group: checkpoints or runs of one model
+    sets = runs.assign(group=["c4", "rpj", "c4"], N=[1e8, 1e8, 3e8])
+    sets.loc[1, "N"] = 3e8
+    assert mixed_groups(sets) == ["c4", "rpj"]

@@ -132,3 +132,34 @@ def test_chinchilla_epoch_top_k(data_dir) -> None:  # type: ignore[no-untyped-de
     # the full-data chinchilla fit sits near Epoch's published parameters, so it wins on AIC
     assert res.full_fits["chinchilla"]["params"]["alpha"] == pytest.approx(0.348, abs=0.01)
     assert res.ranking["aic"][0]["law"] == "chinchilla"
+
+
+def test_small_folds_are_warned_about_and_tie_pin_reach_every_fit() -> None:
+    df = chinchilla_grid()
+    df = df[df["D"] <= df["D"].unique()[1]]  # 6 sizes x 2 token counts: rolling folds are tiny
+    res = backtest(df, ["chinchilla", "power-n"], scheme="rolling", bootstrap=0, force=True)
+    small = [w for w in res.warnings if "fewer than 10 points" in w]
+    # the first rolling fold fits 5 parameters to 4 runs (sizes 1-2 x 2 token counts)
+    assert small and small[0].startswith("chinchilla: ") and "(fewest: 4 on 'N = " in small[0]
+    tied = backtest(
+        chinchilla_grid(),
+        ["chinchilla", "power-c"],
+        cutoff=3e9,
+        by="N",
+        bootstrap=0,
+        tie=True,
+        pins={"E": 1.82},
+        scheme="cutoff",
+    )
+    assert tied.laws == ["chinchilla (tied) (E=1.82)", "power-c (E=1.82)"]
+    assert tied.full_fits["chinchilla (tied) (E=1.82)"]["params"]["E"] == 1.82
+    assert tied.fit_options == {"tie": True, "pins": {"E": 1.82}, "pool": False}
+    with pytest.raises(InputError, match="no law here has R_D_star"):
+        backtest(chinchilla_grid(), ["chinchilla"], cutoff=3e9, by="N", pins={"R_D_star": 5.0})
+
+
+def test_repeated_configurations_are_selected_before_splitting() -> None:
+    df = chinchilla_grid(sigma=0.01, seed=2)
+    worse = df.assign(loss=df["loss"] * 1.05)  # a second, worse learning rate at every point
+    res = backtest(pd.concat([df, worse]), ["chinchilla"], scheme="top-k", k=6, bootstrap=0)
+    assert res.selection["rows_dropped"] == 36 and res.n_points == 36

@@ -8,24 +8,27 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from scalewall.cli.common import emit, out, progress_bar, user_errors
+from scalewall.cli.common import emit, out, parse_pins, progress_bar, user_errors
 from scalewall.cli.options import (
     CCol,
     DCol,
     Debug,
     Flops,
     GroupCol,
+    HparamCol,
     JsonOut,
     LossCol,
     NCol,
+    Pool,
     Quiet,
     Seed,
+    Select,
     Source,
     StepCol,
     UCol,
     column_map,
 )
-from scalewall.data.runs import FlopConvention, load_runs
+from scalewall.data.runs import FlopConvention, Selection, load_runs
 from scalewall.laws.backtest import BacktestResult, Scheme
 from scalewall.laws.backtest import backtest as run_backtest
 from scalewall.laws.catalog import LawName
@@ -87,6 +90,19 @@ def backtest(
             rich_help_panel=MODEL,
         ),
     ] = False,
+    tie: Annotated[
+        bool,
+        typer.Option(
+            "--tie", help="Tie alpha = beta in the laws with two exponents.", rich_help_panel=MODEL
+        ),
+    ] = False,
+    pin: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Pin a coefficient in every law that has it, e.g. --pin E=1.69 (repeatable).",
+            rich_help_panel=MODEL,
+        ),
+    ] = None,
     exclude_top_loss: Annotated[
         int, typer.Option(help="Drop the K highest-loss runs first.", rich_help_panel="Input")
     ] = 0,
@@ -106,6 +122,9 @@ def backtest(
     group_col: GroupCol = None,
     u_col: UCol = None,
     step_col: StepCol = None,
+    hparam_col: HparamCol = None,
+    select: Select = Selection.best,
+    pool: Pool = False,
     flops: Flops = FlopConvention.six_nd,
     quiet: Quiet = False,
     debug: Debug = False,
@@ -118,7 +137,9 @@ def backtest(
     with user_errors(debug):
         table = load_runs(
             source,
-            columns=column_map(n_col, d_col, c_col, loss_col, group_col, u_col, step_col),
+            columns=column_map(
+                n_col, d_col, c_col, loss_col, group_col, u_col, step_col, hparam_col
+            ),
             flops=flops,
             require=("loss",),
         )
@@ -138,6 +159,10 @@ def backtest(
                 exclude_top_loss_k=exclude_top_loss,
                 delta=delta,
                 force=force,
+                tie=tie,
+                pins=parse_pins(pin),
+                select=select,
+                pool=pool,
                 source=source,
                 progress=update,
             )
@@ -209,5 +234,11 @@ def render(res: BacktestResult) -> None:
             order = " < ".join(f"{r['law']} ({fmt(r[crit])})" for r in rk[crit])
             out.print(f"ranking by {crit.upper()} (full data): {order}")
     out.print(f"[dim]{rk['note']}[/]")
+    sel = res.selection
+    if sel.get("rows_dropped"):
+        out.print(
+            f"selection '{sel['method']}' over repeats of ({', '.join(sel['key'])}): "
+            f"{sel['rows_in']} rows -> {sel['rows_out']} ({sel['rows_dropped']} dropped)"
+        )
     for w in res.warnings:
         out.print(f"[yellow]warning:[/] {escape(w)}")

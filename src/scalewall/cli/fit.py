@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from scalewall.cli.common import emit, out, parse_pins, progress_bar, user_errors
@@ -14,22 +15,27 @@ from scalewall.cli.options import (
     Debug,
     Flops,
     GroupCol,
+    HparamCol,
     JsonOut,
     LossCol,
     NCol,
+    Pool,
     Quiet,
     Seed,
+    Select,
     Source,
     StepCol,
     UCol,
     column_map,
 )
-from scalewall.data.runs import FlopConvention, load_runs
+from scalewall.data.runs import FlopConvention, Selection, load_runs, select_runs
+from scalewall.laws.api import DEFAULT_BOOTSTRAP
 from scalewall.laws.api import fit as fit_law
 from scalewall.laws.catalog import LawName, make_law
 from scalewall.laws.compare import objective_shifts
 from scalewall.laws.epoch2024 import REPLICATES
 from scalewall.laws.objectives import ObjectiveName
+from scalewall.laws.pooling import compare_pooling
 from scalewall.laws.result import FitResult, fmt
 
 MODEL, UNC, OUT = "Model", "Uncertainty", "Output"
@@ -120,6 +126,9 @@ def fit(
     group_col: GroupCol = None,
     u_col: UCol = None,
     step_col: StepCol = None,
+    hparam_col: HparamCol = None,
+    select: Select = Selection.best,
+    pool: Pool = False,
     flops: Flops = FlopConvention.six_nd,
     quiet: Quiet = False,
     debug: Debug = False,
@@ -130,12 +139,14 @@ def fit(
     """
     with user_errors(debug):
         if bootstrap is None:
-            bootstrap = REPLICATES if procedure == "epoch2024" else 1000
+            bootstrap = REPLICATES if procedure == "epoch2024" else DEFAULT_BOOTSTRAP
         pins = parse_pins(pin)
         lw = make_law(law, tie=tie, pins=pins, breaks=breaks)
         table = load_runs(
             source,
-            columns=column_map(n_col, d_col, c_col, loss_col, group_col, u_col, step_col),
+            columns=column_map(
+                n_col, d_col, c_col, loss_col, group_col, u_col, step_col, hparam_col
+            ),
             flops=flops,
             require=(*lw.inputs, "loss"),
         )
@@ -151,6 +162,8 @@ def fit(
             target_loss=target_loss,
             force=force,
             source=source,
+            pool=pool,
+            select=select,
         )
         with progress_bar("bootstrap", not quiet) as update:
             res = fit_law(
@@ -163,6 +176,15 @@ def fit(
                 **kw,
             )
         payload = res.to_dict()
+        if res.groups:
+            payload["group_comparison"] = compare_pooling(
+                select_runs(table, select)[0],
+                lw,
+                objective,
+                delta=delta,
+                weight=weight,
+                force=force,
+            )
         if compare_objectives:
             others = {}
             for name in ObjectiveName:
@@ -179,6 +201,8 @@ def fit(
 
         def show() -> None:
             render(res)
+            if "group_comparison" in payload:
+                render_pooling(res.groups["column"], payload["group_comparison"])
             if compare_objectives:
                 render_shifts(payload["compare_objectives"])
 
@@ -196,7 +220,7 @@ def render(res: FitResult) -> None:
     for k, v in res.params.items():
         ci = res.ci.get(k)
         note = "pinned" if k in res.pinned else (f"[{fmt(ci[0])}, {fmt(ci[1])}]" if ci else "-")
-        t.add_row(k, fmt(v), note)
+        t.add_row(escape(k), fmt(v), note)
     out.print(t)
     if res.derived:
         d = Table(title="derived quantities", title_justify="left")
@@ -207,7 +231,7 @@ def render(res: FitResult) -> None:
             ci = res.derived_ci.get(k)
             unreachable = k.startswith("compute_for_loss") and (v is None or v == float("inf"))
             value = "unreachable: below E" if unreachable else fmt(v)
-            d.add_row(k, value, f"[{fmt(ci[0])}, {fmt(ci[1])}]" if ci else "-")
+            d.add_row(escape(k), value, f"[{fmt(ci[0])}, {fmt(ci[1])}]" if ci else "-")
         out.print(d)
     if res.diminishing_returns:
         r = Table(title="diminishing returns on the compute-optimal frontier", title_justify="left")
@@ -235,10 +259,49 @@ def render(res: FitResult) -> None:
                 cell("multiplier_next_1pct"),
             )
         out.print(r)
+    sel = res.selection
+    if sel.get("rows_dropped"):
+        won = sel.get("chosen_hparam")
+        note = f"; best hparam per configuration: {won}" if won else ""
+        out.print(
+            f"selection '{sel['method']}' over repeats of ({', '.join(sel['key'])}): "
+            f"{sel['rows_in']} rows -> {sel['rows_out']} ({sel['rows_dropped']} dropped){note}"
+        )
     for o in res.outliers[:10]:
         out.print(f"[yellow]outlier[/] row {o['row']}: {o['reason']}")
     for w in res.warnings:
         out.print(f"[yellow]warning:[/] {w}")
+
+
+def render_pooling(column: str, cmp: dict[str, Any]) -> None:
+    """Pooled, per-group and joint laws side by side, with the structure each criterion prefers."""
+    t = Table(
+        title=f"one law or one per group? ({len(cmp['labels'])} groups in column '{column}')",
+        title_justify="left",
+        caption=f"held-out: {cmp['holdout']}; AIC/BIC from fits to every row",
+        caption_justify="left",
+    )
+    t.add_column("structure")
+    for col in ("parameters", "objective", "AIC", "BIC", "held-out RMSLE"):
+        t.add_column(col, justify="right")
+    for name, r in cmp["structures"].items():
+        if r["status"] != "ok":
+            t.add_row(name, "failed", escape(str(r["reason"])), "", "", "")
+            continue
+        t.add_row(
+            name,
+            str(r["n_params"]),
+            fmt(r["objective_value"]),
+            fmt(r["aic"]),
+            fmt(r["bic"]),
+            fmt(r["heldout_rmsle"]),
+        )
+    out.print(t)
+    pref = cmp["preferred"]
+    out.print(
+        f"preferred: by AIC {pref['aic']}, by BIC {pref['bic']}, "
+        f"by held-out error {pref['heldout_rmsle']}"
+    )
 
 
 def render_shifts(cmp: dict[str, Any]) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from scalewall.data.runs import FlopConvention
+from scalewall.data.runs import FlopConvention, Selection
 
 INPUT = "Input"
 Source = Annotated[
@@ -32,7 +32,37 @@ LossCol = Annotated[
 GroupCol = Annotated[
     str | None,
     typer.Option(
-        "--group-col", help="Column naming the run a row belongs to.", rich_help_panel=INPUT
+        "--group-col",
+        help="Column naming the run (one size per group) or the dataset/experiment (several "
+        "sizes per group) a row belongs to.",
+        rich_help_panel=INPUT,
+    ),
+]
+HparamCol = Annotated[
+    str | None,
+    typer.Option(
+        "--hparam-col",
+        help="Column with a swept hyperparameter (e.g. lr): --select best picks its best value "
+        "per configuration and reports which won.",
+        rich_help_panel=INPUT,
+    ),
+]
+Select = Annotated[
+    Selection,
+    typer.Option(
+        "--select",
+        help="Rows repeating (N, D, ...) with different loss: keep the best (Li et al. 2025), "
+        "all, or their mean.",
+        rich_help_panel=INPUT,
+    ),
+]
+Pool = Annotated[
+    bool,
+    typer.Option(
+        "--pool",
+        help="Fit one law to every dataset/experiment in the group column (default: a joint law "
+        "with shared exponents and E, A, B per group).",
+        rich_help_panel=INPUT,
     ),
 ]
 UCol = Annotated[
@@ -63,9 +93,19 @@ def column_map(
     group: str | None,
     u: str | None = None,
     step: str | None = None,
+    hparam: str | None = None,
 ) -> dict[str, str]:
     """Runs-table column -> file column, for the flags that were given."""
-    pairs = {"N": n, "D": d, "C": c, "loss": loss, "group": group, "unique_tokens": u, "step": step}
+    pairs = {
+        "N": n,
+        "D": d,
+        "C": c,
+        "loss": loss,
+        "group": group,
+        "unique_tokens": u,
+        "step": step,
+        "hparam": hparam,
+    }
     return {k: v for k, v in pairs.items() if v}
 
 

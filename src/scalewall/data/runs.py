@@ -2,7 +2,11 @@
 
 The runs table has one row per training run (or checkpoint) and the columns ``N`` (parameters),
 ``D`` (training tokens), ``C`` (training FLOPs), ``loss`` and optionally ``unique_tokens``,
-``group`` and ``step``. Past :func:`validate_runs` nothing re-checks units or dtypes.
+``group``, ``step`` and ``hparam`` (a swept hyperparameter such as the learning rate). Past
+:func:`validate_runs` nothing re-checks units or dtypes.
+
+Rows that share a configuration but differ in loss (a learning-rate sweep, seed replicates) are a
+choice the analyst makes, not an error: :func:`select_runs` keeps the best, all, or the mean.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from scalewall.data.registry import DataEntry
 from scalewall.errors import InputError, ScalewallWarning, input_error
 
 NUMERIC = ("N", "D", "C", "loss", "unique_tokens", "step")
-OPTIONAL = ("unique_tokens", "group", "step")
+OPTIONAL = ("unique_tokens", "group", "step", "hparam")
+#: Columns that define one configuration for :func:`select_runs` (loss and hparam excluded).
+CONFIG = ("N", "D", "C", "unique_tokens", "group", "step")
 
 
 class FlopConvention(str, enum.Enum):
@@ -112,10 +118,16 @@ def load_runs(
             mapping.update(e.columns)
         name = source_name or str(source)
     mapping.update({k: v for k, v in (columns or {}).items() if v})
-    _check_duplicates(raw, name)
+    if not isinstance(source, pd.DataFrame) or not set(raw.columns) <= {*CONFIG, *OPTIONAL, "loss"}:
+        # a file's own rows; a tidy frame's repeats are select_runs's business (two runs that
+        # differ only in a column the runs table drops look identical once mapped)
+        _check_duplicates(raw, name)
     df = _map_columns(raw, mapping, name)
     df = _fill_flops(df, conv)
-    return validate_runs(df, source=name, require=tuple(require))
+    out = validate_runs(df, source=name, require=tuple(require))
+    # the file's own column names, so messages can name them ("column 'dataset'")
+    out.attrs["columns"] = {**raw.attrs.get("columns", {}), **mapping}
+    return out
 
 
 def _map_columns(raw: pd.DataFrame, mapping: Mapping[str, str], source: str) -> pd.DataFrame:
@@ -126,9 +138,15 @@ def _map_columns(raw: pd.DataFrame, mapping: Mapping[str, str], source: str) -> 
             out[target] = raw[col]
         elif target in mapping:
             known = ", ".join(map(str, raw.columns[:12]))
-            flag = {"N": "--n-col", "D": "--d-col", "C": "--c-col", "loss": "--loss-col"}.get(
-                target, "--group-col"
-            )
+            flag = {
+                "N": "--n-col",
+                "D": "--d-col",
+                "C": "--c-col",
+                "loss": "--loss-col",
+                "hparam": "--hparam-col",
+                "unique_tokens": "--u-col",
+                "step": "--step-col",
+            }.get(target, "--group-col")
             raise input_error(
                 f"column '{col}' (for {target}) not found",
                 source=source,
@@ -275,3 +293,87 @@ def _warn_units(df: pd.DataFrame, source: str) -> None:
                 ScalewallWarning,
                 stacklevel=3,
             )
+
+
+class Selection(str, enum.Enum):
+    """What to keep of rows that share a configuration (same N, D, ...) but differ in loss."""
+
+    best = "best"  # the lowest loss: Li et al. 2025, arXiv 2502.18969, Sec. 5 (best learning rate)
+    all = "all"  # every row, each a point of the fit
+    mean = "mean"  # one row per configuration with the mean loss (seed replicates)
+
+
+def select_runs(
+    df: pd.DataFrame, how: Selection | str = Selection.best
+) -> tuple[pd.DataFrame, dict[str, object]]:
+    """Resolve rows that repeat a configuration, and say what was dropped.
+
+    A configuration is the values of the :data:`CONFIG` columns present (``N``, ``D`` and, when
+    there, ``C``, ``unique_tokens``, ``group``, ``step``). Two runs of one configuration that
+    differ only in a learning rate are two choices of hyperparameter, not two points of the law:
+    ``best`` keeps the lowest loss per configuration, as Li et al. 2025 ('(Mis)Fitting: A Survey
+    of Scaling Laws', arXiv 2502.18969) do by default; with an ``hparam`` column, replicates of one
+    setting are averaged first and the setting with the lowest mean wins. ``mean`` averages the
+    loss per configuration; ``all`` keeps every row.
+
+    Returns
+    -------
+    (DataFrame, dict)
+        The selected table and a record: ``method``, ``key`` (the configuration columns),
+        ``hparam`` (whether a hyperparameter column was named), ``rows_in``, ``rows_out``,
+        ``rows_dropped``, ``configs_repeated`` and, for ``best`` with an ``hparam`` column,
+        ``chosen_hparam`` (value -> number of configurations where it won).
+    """
+    sel = Selection(how)
+    key = [c for c in CONFIG if c in df.columns]
+    has_h = "hparam" in df.columns
+    dup = df.duplicated(key, keep=False)
+    repeated = int(df[dup].groupby(key, sort=False).ngroups) if dup.any() else 0
+    out = df
+    chosen: dict[str, int] = {}
+    if sel is Selection.mean:
+        agg = {c: "first" for c in df.columns if c not in (*key, "loss")}
+        out = df.groupby(key, sort=False, as_index=False).agg({"loss": "mean", **agg})
+        out = out[list(df.columns)]
+    elif sel is Selection.best:
+        work = df
+        if has_h:  # average replicates of one setting, then pick the setting
+            work = df.groupby([*key, "hparam"], sort=False, as_index=False).agg(
+                {
+                    "loss": "mean",
+                    **{c: "first" for c in df.columns if c not in (*key, "hparam", "loss")},
+                }
+            )[list(df.columns)]
+        best = work.groupby(key, sort=False)["loss"].idxmin().to_numpy()
+        out = work.loc[np.sort(best)]  # keep the table's row order
+        if has_h:
+            chosen = {str(k): int(v) for k, v in out["hparam"].value_counts().sort_index().items()}
+    out = out.reset_index(drop=True)
+    out.attrs = dict(df.attrs)
+    record: dict[str, object] = {
+        "method": sel.value,
+        "key": key,
+        "hparam": has_h,
+        "rows_in": len(df),
+        "rows_out": len(out),
+        "rows_dropped": len(df) - len(out),
+        "configs_repeated": repeated,
+    }
+    if chosen:
+        record["chosen_hparam"] = chosen
+    return out, record
+
+
+def mixed_groups(df: pd.DataFrame) -> list[str]:
+    """Labels of the groups when the ``group`` column names datasets or experiments, else [].
+
+    A group column can name runs (every checkpoint of one run; one model size per group) or whole
+    experiments (a training set, a lab's sweep; several sizes per group). Only the second holds a
+    scaling law of its own, so only then is fitting one law to all rows a pooling decision.
+    """
+    if "group" not in df.columns or "N" not in df.columns:
+        return []
+    sizes = df.groupby("group", sort=False)["N"].nunique()
+    if len(sizes) < 2 or int(sizes.max()) < 2:
+        return []
+    return [str(g) for g in sizes.index]

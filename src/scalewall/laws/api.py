@@ -5,12 +5,13 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from scalewall.data.runs import load_runs
+from scalewall.data.runs import Selection, load_runs, mixed_groups, select_runs
 from scalewall.errors import InputError, ScalewallError, ScalewallWarning
 from scalewall.laws import allocation, epoch2024
 from scalewall.laws.bootstrap import (
@@ -19,9 +20,10 @@ from scalewall.laws.bootstrap import (
     replicate_health,
     resample_weights,
 )
-from scalewall.laws.catalog import LawName, make_law
+from scalewall.laws.catalog import LawName, law_spec, make_law
 from scalewall.laws.fitter import RawFit, fit_raw, unpack
 from scalewall.laws.forms import Chinchilla, Inputs, Law
+from scalewall.laws.grouped import Grouped
 from scalewall.laws.objectives import Objective, ObjectiveName
 from scalewall.laws.outliers import flag_outliers
 from scalewall.laws.result import FitResult
@@ -31,6 +33,8 @@ Progress = Callable[[int, int], None]
 
 #: Budget at which Hoffmann et al. 2022 trained Chinchilla (Gopher's compute), in FLOPs.
 CHINCHILLA_COMPUTE = 5.76e23
+#: Bootstrap replicates when none are asked for: the same default as ``scalewall fit``.
+DEFAULT_BOOTSTRAP = 1000
 #: Budgets whose optimal loss the research note tabulates (scaling_laws.md, derived anchors).
 REFERENCE_BUDGETS = (1e24, 1e25, 1e26)
 
@@ -46,14 +50,8 @@ def exclude_top_loss(df: pd.DataFrame, k: int, source: str = "table") -> pd.Data
 
 
 def inputs_of(law: Law, df: pd.DataFrame) -> Inputs:
-    """Arrays the law reads, with a clear error when a column is missing."""
-    missing = [c for c in law.inputs if c not in df.columns]
-    if missing:
-        raise InputError(
-            f"law '{law.name}' needs column(s) {', '.join(missing)}; map them with --n-col, "
-            "--d-col, --c-col or (for unique tokens) --u-col"
-        )
-    return {c: df[c].to_numpy(dtype=float) for c in law.inputs}
+    """Arrays the law reads (see :meth:`Law.inputs_from`)."""
+    return law.inputs_from(df)
 
 
 def check_identifiable(law: Law, df: pd.DataFrame) -> list[str]:
@@ -134,7 +132,7 @@ def fit(
     *,
     delta: float = 1e-3,
     weight: float = 10.0,
-    bootstrap: int = 0,
+    bootstrap: int | None = None,
     seed: int = 0,
     level: float = 0.95,
     exclude_top_loss_k: int = 0,
@@ -149,8 +147,14 @@ def fit(
     progress: Progress | None = None,
     source: str = "",
     procedure: str = "global",
+    select: Selection | str = Selection.best,
+    pool: bool = False,
 ) -> FitResult:
     """Fit a scaling law globally, with bootstrap intervals on parameters and derived quantities.
+
+    The work is three steps, each its own function: :func:`point_fit` (the global optimum),
+    :func:`bootstrap_draws` (refits on resamples) and :func:`derived_quantities` (allocation,
+    diminishing returns and their intervals from the same draws).
 
     Parameters
     ----------
@@ -161,9 +165,10 @@ def fit(
     objective : str
         ``huber-log`` (default; Huber ``delta`` on log loss, summed), ``mse-log``, ``mse``,
         ``asymmetric`` (lower envelope, over-predictions weighted by ``weight``).
-    bootstrap : int
-        Replicates for percentile intervals (0: none). Rows are resampled, or whole groups when
-        ``resample='group'`` (``auto``: by group when the table has ``group`` and ``step``).
+    bootstrap : int, optional
+        Replicates for percentile intervals (0: none); default :data:`DEFAULT_BOOTSTRAP` (1,000,
+        as the CLI), or 4,000 with ``procedure="epoch2024"``. Rows are resampled, or whole groups
+        when ``resample='group'`` (``auto``: by group when the table has ``group`` and ``step``).
     exclude_top_loss_k : int
         Drop the k highest-loss runs first (Besiroglu et al. 2024 drop 5).
     tie, pins
@@ -174,34 +179,143 @@ def fit(
     procedure : {"global", "epoch2024"}
         ``epoch2024`` reproduces Besiroglu et al. 2024: a Huber-likelihood point estimate with a
         fitted scale, and 4,000 bootstrap refits on resamples drawn with numpy's legacy
-        generator seeded 42 (see :mod:`scalewall.laws.epoch2024`); ``bootstrap=0`` then means
-        their 4,000 replicates.
+        generator seeded 42 (see :mod:`scalewall.laws.epoch2024`).
+    select : {"best", "all", "mean"}
+        Rows that repeat a configuration (same N, D, ...; a learning-rate sweep): keep the lowest
+        loss (default, as Li et al. 2025), all of them, or their mean (:func:`select_runs`).
+    pool : bool
+        When the ``group`` column holds several datasets or experiments, fit one law to all rows.
+        Without it such a table gets a joint law (shared exponents, E, A, B per group; see
+        :mod:`scalewall.laws.grouped`) and a warning naming the column.
 
     Examples
     --------
     >>> import numpy as np, pandas as pd
     >>> N = np.repeat([1e8, 3e8, 1e9, 3e9], 4); D = np.tile([2e9, 6e9, 2e10, 6e10], 4)
     >>> df = pd.DataFrame({"N": N, "D": D, "loss": 1.8 + 400 * N**-0.34 + 2000 * D**-0.37})
-    >>> r = fit(df)
+    >>> r = fit(df, bootstrap=0)
     >>> round(r.params["alpha"], 3), round(r.params["beta"], 3)
     (0.34, 0.37)
     """
     src = source or ("table" if isinstance(table, pd.DataFrame) else str(table))
-    lw = law if isinstance(law, Law) else make_law(law, tie=tie, pins=pins, breaks=breaks)
-    require = (*lw.inputs, "loss")
-    df = load_runs(table, require=require, source_name=src)
+    base = law if isinstance(law, Law) else make_law(law, tie=tie, pins=pins, breaks=breaks)
+    require = (*(c for c in base.inputs if c != "group"), "loss")
+    df, selection = select_runs(load_runs(table, require=require, source_name=src), select)
     df = exclude_top_loss(df, exclude_top_loss_k, src)
+    lw, groups = _group_structure(base, df, pool, src)
     obj = Objective(ObjectiveName(objective), delta=delta, weight=weight)
     X = inputs_of(lw, df)
     y = df["loss"].to_numpy(dtype=float)
+    warns = _check_data(lw, df, force, src)
+    raw, params = point_fit(lw, X, y, obj, procedure, src)
+    if bootstrap is None:
+        bootstrap = epoch2024.REPLICATES if procedure == "epoch2024" else DEFAULT_BOOTSTRAP
+    boot: dict[str, Any] = {}
+    draws: dict[str, Array] = {}
+    samples = None
+    if bootstrap > 0:
+        draws, samples, boot = bootstrap_draws(
+            lw, X, y, obj, raw.phi, bootstrap, seed, _groups(df, resample, lw), procedure, progress
+        )
+        if boot["not_converged"] > 0.01 * bootstrap:
+            warns.append(
+                f"{boot['not_converged']} of {bootstrap} bootstrap refits did not converge; "
+                "intervals may be too narrow"
+            )
+    der = derived_quantities(lw, params, draws, df, level, flop_factor, budgets, target_loss)
+    mu = lw.predict_params(X, params)
+    resid = obj.residuals(y, mu)
+    aic, bic = _information(resid, len(lw.param_names), obj)
+    form = lw.base if isinstance(lw, Grouped) else lw
+    tied_beta = ["beta"] if isinstance(form, Chinchilla) and form.tied else []
+    return FitResult(
+        law=base.name,
+        formula=lw.describe(),
+        objective=obj.name.value,
+        objective_detail=obj.describe(),
+        n_points=len(df),
+        objective_value=float(obj.value(y, mu)) if procedure == "epoch2024" else raw.value,
+        params=params,
+        ci={
+            k: [float(x) for x in percentile_interval(draws[k], level)]
+            for k in (*lw.param_names, *tied_beta)
+            if k in draws
+        },
+        level=level,
+        derived=der["point"],
+        derived_ci=der["ci"],
+        diminishing_returns=der["diminishing_returns"],
+        bootstrap=boot,
+        diagnostics=dict(raw.diagnostics),
+        warnings=warns + _diag_warnings(raw),
+        outliers=flag_outliers(resid, len(lw.param_names)),
+        procedure=procedure,
+        source=src,
+        flop_factor=flop_factor,
+        pinned=dict(base.fixed),
+        aic=aic,
+        bic=bic,
+        law_spec=law_spec(lw),
+        selection=selection,
+        groups=groups,
+        samples_=samples,
+        law_form_=lw,
+    )
+
+
+def _group_structure(
+    base: Law, df: pd.DataFrame, pool: bool, src: str
+) -> tuple[Law, dict[str, Any]]:
+    """The law to fit and the record of how groups were treated (see ``pool`` in :func:`fit`)."""
+    labels = mixed_groups(df)
+    if not labels or isinstance(base, Grouped):
+        return base, {}
+    column = str(df.attrs.get("columns", {}).get("group", "group"))
+    record: dict[str, Any] = {"column": column, "labels": labels}
+    if pool:
+        return base, {**record, "structure": "pooled"}
+    warnings.warn(
+        f"{src}: column '{column}' holds {len(labels)} datasets or experiments "
+        f"({', '.join(labels[:4])}{', ...' if len(labels) > 4 else ''}); fitted a joint law with "
+        "shared exponents and E, A, B per group instead of pooling them (--pool fits one law to "
+        "all rows)",
+        ScalewallWarning,
+        stacklevel=3,
+    )
+    return Grouped(base=base, labels=tuple(labels)), {**record, "structure": "joint"}
+
+
+def _check_data(lw: Law, df: pd.DataFrame, force: bool, src: str) -> list[str]:
+    """Refuse unidentifiable exponents (unless forced); warn about too few points per parameter."""
     warns: list[str] = []
-    reasons = check_identifiable(lw, df) if "N" in df.columns and "D" in df.columns else []
+    base = lw.base if isinstance(lw, Grouped) else lw
+    reasons = check_identifiable(base, df) if {"N", "D"} <= set(df.columns) else []
     if reasons and not force:
         raise InputError(
             f"{src}: {'; '.join(reasons)}. Refit with --tie (alpha = beta) or --pin E=<value> "
             "(an asymptote from elsewhere), or pass --force to fit anyway"
         )
     warns += [f"{r} (fitted anyway with --force)" for r in reasons]
+    k, n = len(lw.param_names), len(df)
+    if n < 2 * k:
+        warns.append(
+            f"{n} points for {k} parameters (fewer than 2 per parameter): the fit can follow "
+            "the noise; add runs, or fit fewer parameters (--tie, --pin)"
+        )
+    return warns
+
+
+def point_fit(
+    lw: Law, X: Inputs, y: Array, obj: Objective, procedure: str, src: str = "table"
+) -> tuple[RawFit, dict[str, float]]:
+    """The global optimum of the objective, or the epoch2024 preset's Huber-likelihood estimate."""
+    if procedure not in ("global", "epoch2024"):
+        raise InputError(f"--procedure must be 'global' or 'epoch2024'; got '{procedure}'")
+    if procedure == "epoch2024":
+        if not (isinstance(lw, Chinchilla) and not lw.tied and not lw.fixed):
+            raise InputError("--procedure epoch2024 applies to the untied, unpinned chinchilla law")
+        if obj.name is not ObjectiveName.huber_log:
+            raise InputError("--procedure epoch2024 uses the huber-log objective; drop --objective")
     try:
         raw = fit_raw(lw, X, y, obj)
     except (np.linalg.LinAlgError, FloatingPointError, OverflowError) as exc:
@@ -211,83 +325,108 @@ def fit(
         ) from exc
     params = lw.full_params(unpack(lw, raw.phi))
     if procedure == "epoch2024":
-        if not (isinstance(lw, Chinchilla) and not lw.tied and not lw.fixed):
-            raise InputError("--procedure epoch2024 applies to the untied, unpinned chinchilla law")
-        if obj.name is not ObjectiveName.huber_log:
-            raise InputError("--procedure epoch2024 uses the huber-log objective; drop --objective")
-        params, loglik = epoch2024.huber_likelihood_fit(X, y, delta)
+        params, loglik = epoch2024.huber_likelihood_fit(X, y, obj.delta)
         raw.diagnostics["huber_loglik"] = loglik
-        bootstrap = bootstrap or epoch2024.REPLICATES
-    elif procedure != "global":
-        raise InputError(f"--procedure must be 'global' or 'epoch2024'; got '{procedure}'")
-    mu = lw.predict_params(X, params)
-    resid = obj.residuals(y, mu)
-    res = _base_result(lw, obj, df, raw, params, src, flop_factor)
-    res.procedure = procedure
+    return raw, params
+
+
+def bootstrap_draws(
+    lw: Law,
+    X: Inputs,
+    y: Array,
+    obj: Objective,
+    phi_hat: Array,
+    replicates: int,
+    seed: int,
+    groups: NDArray[np.int_] | None,
+    procedure: str = "global",
+    progress: Progress | None = None,
+) -> tuple[dict[str, Array], Array, dict[str, Any]]:
+    """Refit ``replicates`` resamples at once: (draws per parameter, samples, record).
+
+    ``samples`` has one column per fitted parameter in ``lw.param_names`` order; the record
+    (``replicates``, ``seed``, ``resample``, ``method``, ``not_converged``) is ``FitResult``'s
+    ``bootstrap``.
+    """
     if procedure == "epoch2024":
-        res.objective_value = float(obj.value(y, mu))
-    res.outliers = flag_outliers(resid, len(lw.param_names))
-    res.warnings = warns + _diag_warnings(raw)
-    res.aic, res.bic = _information(resid, len(lw.param_names), obj)
+        seed = epoch2024.SEED
+        W = epoch2024.legacy_resamples(len(y), replicates, seed)
+    else:
+        W = resample_weights(len(y), replicates, np.random.default_rng(seed), groups)
+    phis, _, conv = refit_batch(lw, X, y, obj, phi_hat, W, progress=progress)
+    full = [lw.full_params(unpack(lw, row)) for row in phis]
+    draws = {k: np.array([p[k] for p in full]) for k in full[0]}
+    samples = np.column_stack([draws[k] for k in lw.param_names])
+    record = {
+        "replicates": replicates,
+        "seed": seed,
+        "resample": "group" if groups is not None else "run",
+        "method": "percentile",
+        **replicate_health(lw, phis, conv),  # counts shown with every interval
+    }
+    return draws, samples, record
+
+
+def derived_quantities(
+    lw: Law,
+    params: Mapping[str, float],
+    draws: Mapping[str, Array],
+    df: pd.DataFrame,
+    level: float,
+    flop_factor: float = 6.0,
+    budgets: Array | None = None,
+    target_loss: float | None = None,
+) -> dict[str, Any]:
+    """Derived quantities at the estimate and their intervals from the same bootstrap draws.
+
+    Returns ``point`` and ``ci`` (dicts) and ``diminishing_returns`` (rows per compute decade).
+    For a joint law each group's quantities carry the suffix ``[group]`` and the
+    diminishing-returns table is left out (one table per group would not fit a screen; use
+    ``FitResult.allocate(C, group=...)``).
+    """
     budgets_arr = np.asarray([] if budgets is None else budgets, dtype=float)
-    dr_budgets = decade_budgets(df)
     point = {k: np.asarray(v) for k, v in params.items()}
-    der = _derived(lw, point, flop_factor, budgets_arr)
-    if target_loss is not None and der:
-        der[f"compute_for_loss_{target_loss:g}"] = allocation.compute_for_loss(
-            _with_beta(point), target_loss, flop_factor
+    parts = [("", lw, point, dict(draws))]
+    if isinstance(lw, Grouped):
+        parts = [
+            (f"[{g}]", lw.base, _one_group(lw, point, g), _one_group(lw, draws, g) if draws else {})
+            for g in lw.labels
+        ]
+    out_p: dict[str, float] = {}
+    out_ci: dict[str, list[float]] = {}
+    for suffix, law, p, d in parts:
+        for which, P in (("point", p), ("draws", d)):
+            if not P:
+                continue
+            der = _derived(law, P, flop_factor, budgets_arr)
+            if target_loss is not None and der:
+                der[f"compute_for_loss_{target_loss:g}"] = allocation.compute_for_loss(
+                    _with_beta(P), target_loss, flop_factor
+                )
+            for k, v in der.items():
+                if which == "point":
+                    out_p[k + suffix] = float(v)
+                else:
+                    out_ci[k + suffix] = [float(x) for x in percentile_interval(v, level)]
+    rows: list[dict[str, float]] = []
+    frontier = bool(out_p) and "R_D_star" not in params and not isinstance(lw, Grouped)
+    if frontier:  # the frontier assumes unlimited data
+        dr_budgets = decade_budgets(df)
+        table_point = allocation.diminishing_returns(_with_beta(point), dr_budgets, flop_factor)
+        table_draws = (
+            allocation.diminishing_returns(_with_beta(draws), dr_budgets, flop_factor)
+            if draws
+            else {}
         )
-    res.derived = {k: float(v) for k, v in der.items()}
-    frontier = bool(der) and "R_D_star" not in params  # the frontier assumes unlimited data
-    table_point = (
-        allocation.diminishing_returns(_with_beta(point), dr_budgets, flop_factor)
-        if frontier
-        else {}
-    )
-    draws_dr: dict[str, Array] = {}
-    if bootstrap > 0:
-        groups = _groups(df, resample)
-        if procedure == "epoch2024":
-            seed = epoch2024.SEED
-            W = epoch2024.legacy_resamples(len(y), bootstrap, seed)
-        else:
-            W = resample_weights(len(y), bootstrap, np.random.default_rng(seed), groups)
-        phis, _, conv = refit_batch(lw, X, y, obj, raw.phi, W, progress=progress)
-        draws = {k: np.empty(bootstrap) for k in params}
-        for i, row in enumerate(phis):
-            for k, v in lw.full_params(unpack(lw, row)).items():
-                draws[k][i] = v
-        res.samples_ = np.column_stack([draws[k] for k in lw.param_names])
-        tied_beta = ["beta"] if isinstance(lw, Chinchilla) and lw.tied else []
-        res.ci = {
-            k: [float(x) for x in percentile_interval(draws[k], level)]
-            for k in (*lw.param_names, *tied_beta)
-        }
-        dder = _derived(lw, draws, flop_factor, budgets_arr)
-        if target_loss is not None and dder:
-            dder[f"compute_for_loss_{target_loss:g}"] = allocation.compute_for_loss(
-                _with_beta(draws), target_loss, flop_factor
-            )
-        res.derived_ci = {
-            k: [float(x) for x in percentile_interval(v, level)] for k, v in dder.items()
-        }
-        if frontier:
-            draws_dr = allocation.diminishing_returns(_with_beta(draws), dr_budgets, flop_factor)
-        res.bootstrap = {
-            "replicates": bootstrap,
-            "seed": seed,
-            "resample": "group" if groups is not None else "run",
-            "method": "percentile",
-            **replicate_health(lw, phis, conv),  # counts shown with every interval
-        }
-        if (~conv).mean() > 0.01:
-            res.warnings.append(
-                f"{int((~conv).sum())} of {bootstrap} bootstrap refits did not converge; "
-                "intervals may be too narrow"
-            )
-    res.level = level
-    res.diminishing_returns = _dr_rows(dr_budgets, table_point, draws_dr, level)
-    return res
+        rows = _dr_rows(dr_budgets, table_point, table_draws, level)
+    return {"point": out_p, "ci": out_ci, "diminishing_returns": rows}
+
+
+def _one_group(lw: Grouped, P: Mapping[str, Array], group: str) -> dict[str, Array]:
+    """One group's parameters of a joint law under the base form's names (arrays kept)."""
+    out = {c: np.asarray(P[f"{c}[{group}]"]) for c in lw.base.all_linear}
+    out.update({k: np.asarray(v) for k, v in P.items() if "[" not in k})
+    return out
 
 
 def _with_beta(p: Mapping[str, Array]) -> dict[str, Array]:
@@ -296,12 +435,19 @@ def _with_beta(p: Mapping[str, Array]) -> dict[str, Array]:
     return q
 
 
-def _groups(df: pd.DataFrame, resample: str) -> NDArray[np.int_] | None:
+def _groups(df: pd.DataFrame, resample: str, lw: Law | None = None) -> NDArray[np.int_] | None:
+    """Bootstrap unit: None (runs) or a label per row (whole groups drawn together)."""
     if resample not in ("auto", "run", "group"):
         raise InputError(f"--resample must be auto, run or group; got '{resample}'")
-    use = resample == "group" or (resample == "auto" and {"group", "step"} <= set(df.columns))
-    if not use:
+    joint = isinstance(lw, Grouped)  # its groups are datasets, each with its own coefficients
+    auto = resample == "auto" and not joint and {"group", "step"} <= set(df.columns)
+    if not (resample == "group" or auto):
         return None
+    if joint:
+        raise InputError(
+            "--resample group draws whole groups, but each group here has its own coefficients; "
+            "use --resample run, or --pool for one law over all groups"
+        )
     if "group" not in df.columns:
         raise InputError("--resample group needs a group column; map it with --group-col")
     out: NDArray[np.int_] = pd.factorize(df["group"])[0]
@@ -333,31 +479,6 @@ def _diag_warnings(raw: RawFit) -> list[str]:
     return out
 
 
-def _base_result(
-    lw: Law,
-    obj: Objective,
-    df: pd.DataFrame,
-    raw: RawFit,
-    params: dict[str, float],
-    src: str,
-    flop_factor: float,
-) -> FitResult:
-    law_name = lw.name
-    return FitResult(
-        law=law_name,
-        formula=lw.describe(),
-        objective=obj.name.value,
-        objective_detail=obj.describe(),
-        n_points=len(df),
-        objective_value=raw.value,
-        params=params,
-        diagnostics=dict(raw.diagnostics),
-        source=src,
-        flop_factor=flop_factor,
-        pinned=dict(lw.fixed),
-    )
-
-
 def _dr_rows(
     budgets: Array, point: Mapping[str, Array], draws: Mapping[str, Array], level: float
 ) -> list[dict[str, float]]:
@@ -377,4 +498,12 @@ def _dr_rows(
     return rows
 
 
-__all__ = ["ScalewallWarning", "exclude_top_loss", "fit"]
+__all__ = [
+    "DEFAULT_BOOTSTRAP",
+    "ScalewallWarning",
+    "bootstrap_draws",
+    "derived_quantities",
+    "exclude_top_loss",
+    "fit",
+    "point_fit",
+]

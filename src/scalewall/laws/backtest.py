@@ -28,7 +28,7 @@ from __future__ import annotations
 import enum
 import math
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,11 +36,11 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from scalewall.data.runs import load_runs
+from scalewall.data.runs import Selection, load_runs, select_runs
 from scalewall.errors import InputError, ScalewallError
 from scalewall.laws.api import exclude_top_loss, fit, inputs_of
 from scalewall.laws.bootstrap import percentile_interval
-from scalewall.laws.catalog import make_law
+from scalewall.laws.catalog import LawName, make_law
 from scalewall.laws.forms import Inputs, Law
 from scalewall.laws.objectives import Objective, ObjectiveName
 from scalewall.laws.result import FitResult, _clean
@@ -100,6 +100,8 @@ class SplitScore:
         bootstrap).
     coverage_predictive : float or None
         Fraction inside the predictive interval (mean-curve draws plus training residuals).
+    n_params : int or None
+        Parameters fitted on the training rows (None when the fit failed).
     """
 
     law: str
@@ -113,6 +115,7 @@ class SplitScore:
     coverage: float | None = None
     coverage_predictive: float | None = None
     reason: str | None = None
+    n_params: int | None = None
     warnings: list[str] = field(default_factory=list)
     errors_: Array | None = field(default=None, repr=False)  # e per held-out row
     inside_: Mask | None = field(default=None, repr=False)  # in the mean band
@@ -170,6 +173,8 @@ class BacktestResult:
     full_fits: dict[str, dict[str, Any]]
     predictions: list[dict[str, Any]]
     warnings: list[str] = field(default_factory=list)
+    selection: dict[str, Any] = field(default_factory=dict)
+    fit_options: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-JSON view; the schema is documented in the README."""
@@ -200,6 +205,8 @@ class BacktestResult:
             "full_fits": self.full_fits,
             "predictions": self.predictions,
             "warnings": self.warnings,
+            "selection": self.selection,
+            "fit_options": self.fit_options,
         }
         out: dict[str, Any] = _clean(d)
         return out
@@ -324,6 +331,7 @@ def _score(
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             res: FitResult = fit(train, law, **fit_kw)
+        law = res.form  # the law actually fitted (a joint law when groups are datasets)
         X_test = inputs_of(law, test)
     except (ScalewallError, ValueError, np.linalg.LinAlgError) as exc:
         base.reason = str(exc).split("\n")[0]
@@ -360,6 +368,7 @@ def _score(
         max_abs_error=float(np.max(np.abs(e))),
         coverage=None if inside is None else float(inside.mean()),
         coverage_predictive=float(inside_pred.mean()),
+        n_params=len(law.param_names),
         warnings=list(dict.fromkeys([*res.warnings, *(str(w.message) for w in caught)])),
         errors_=e,
         inside_=inside,
@@ -488,6 +497,10 @@ def backtest(
     delta: float = 1e-3,
     weight: float = 10.0,
     force: bool = False,
+    tie: bool = False,
+    pins: Mapping[str, float] | None = None,
+    select: Selection | str = Selection.best,
+    pool: bool = False,
     source: str = "",
     progress: Progress | None = None,
 ) -> BacktestResult:
@@ -522,6 +535,16 @@ def backtest(
         failed with that reason instead of scored: such a fit is not one a careful analyst would
         extrapolate from, and its arbitrary exponents would dominate the pooled error. With it
         those splits are scored too and the identifiability warning is kept in the split.
+    tie, pins : optional
+        As in :func:`scalewall.laws.fit`, applied to every law they fit: ``tie`` to the laws with
+        two exponents, each pin to the laws that have that coefficient.
+    select : {"best", "all", "mean"}
+        Rows that repeat a configuration, resolved once before splitting (see
+        :func:`scalewall.data.runs.select_runs`).
+    pool : bool
+        Fit one law to all groups of a table whose group column holds datasets (else each fit is
+        a joint law with coefficients per group). ``logo`` always pools: a law for a left-out
+        dataset cannot have that dataset's own coefficients.
 
     Returns
     -------
@@ -555,9 +578,9 @@ def backtest(
     require = ["loss", col]  # a missing group column is reported by make_splits, with the fix
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # unit warnings are the loader's job, shown by `fit`
-        df = load_runs(table, require=require, source_name=src)
+        df, selection = select_runs(load_runs(table, require=require, source_name=src), select)
     df = exclude_top_loss(df, exclude_top_loss_k)
-    built = [(_label(lw), lw if isinstance(lw, Law) else make_law(lw)) for lw in laws]
+    built = _build_laws(laws, tie, dict(pins or {}))
     labels = [lb for lb, _ in built]
     if not built:
         raise InputError("give at least one --law")
@@ -574,6 +597,8 @@ def backtest(
         level=level,
         force=force,
         source=src,
+        select=Selection.all,  # resolved above, once for every split
+        pool=pool or sch is Scheme.logo,
     )
     total = len(built) * (len(splits) + 1)
     done = 0
@@ -594,7 +619,7 @@ def backtest(
         if progress is not None:
             progress(done, total)
     summary = {lb: _pool([s for s in scores if s.law == lb]) for lb in labels}
-    warns = []
+    warns = _fold_size_warnings(scores)
     if bootstrap == 0:
         warns.append(
             "no bootstrap: coverage of the mean band is not computed, and the predictive interval "
@@ -625,7 +650,62 @@ def backtest(
         full_fits=full,
         predictions=preds,
         warnings=warns,
+        selection=selection,
+        fit_options={"tie": tie, "pins": dict(pins or {}), "pool": fit_kw["pool"]},
     )
+
+
+def _build_laws(
+    laws: Sequence[str | Law], tie: bool, pins: dict[str, float]
+) -> list[tuple[str, Law]]:
+    """(label, law) pairs from names, with ``tie`` and ``pins`` applied where they mean something.
+
+    A name keeps its command-line spelling as the label, with ``(tied)`` and the pins added.
+    """
+    two = {LawName.chinchilla.value, LawName.data_constrained.value}
+    out: list[tuple[str, Law]] = []
+    used: set[str] = set()
+    for lw in laws:
+        if isinstance(lw, Law):
+            out.append((_label(lw), lw))
+            continue
+        name = LawName(lw).value
+        probe = make_law(name)
+        # only the data-constrained law takes pins on its nonlinear parameters (make_law)
+        extra = probe.nonlinear if name == LawName.data_constrained.value else ()
+        mine = {k: v for k, v in pins.items() if k in (*probe.all_linear, *extra)}
+        used |= set(mine)
+        built = make_law(name, tie=tie and name in two, pins=mine)
+        label = name + (" (tied)" if getattr(built, "tied", False) else "")
+        label += " (" + ", ".join(f"{k}={v:g}" for k, v in mine.items()) + ")" if mine else ""
+        out.append((label, built))
+    if tie and not any(getattr(lw, "tied", False) for _, lw in out):
+        raise InputError("--tie applies to laws with two exponents (chinchilla, data-constrained)")
+    unused = sorted(set(pins) - used)
+    if unused:
+        raise InputError(f"no law here has {', '.join(unused)} to pin")
+    return out
+
+
+def _fold_size_warnings(scores: list[SplitScore]) -> list[str]:
+    """One warning per law whose folds fit fewer than two points per parameter."""
+    out = []
+    for law in dict.fromkeys(s.law for s in scores):
+        small = [
+            s
+            for s in scores
+            if s.law == law and s.n_params is not None and s.n_train < 2 * s.n_params
+        ]
+        if small:
+            worst = min(small, key=lambda s: s.n_train)
+            k = worst.n_params or 0
+            out.append(
+                f"{law}: {len(small)} split(s) fit {k} parameters to fewer than "
+                f"{2 * k} points (fewest: {worst.n_train} on '{worst.split}'); "
+                "their held-out errors say little about the law (use fewer, larger folds, "
+                "--tie or --pin)"
+            )
+    return out
 
 
 __all__ = ["BacktestResult", "Scheme", "Split", "SplitScore", "backtest", "make_splits"]

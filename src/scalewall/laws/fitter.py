@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 from scipy.optimize import minimize
 
 from scalewall.laws.forms import Inputs, Law
+from scalewall.laws.grouped import Grouped
 from scalewall.laws.objectives import Objective
 from scalewall.laws.solvers import levenberg_marquardt, nnls_small
 
@@ -71,7 +72,26 @@ def profile(
     w: Array | None = None,
     inner_iter: int = 12,
 ) -> tuple[Array, Array]:
-    """Profile objective over a batch of ``thetas``: returns (best log-coefficients, values)."""
+    """Profile objective over a batch of ``thetas``: returns (best log-coefficients, values).
+
+    A :class:`~scalewall.laws.grouped.Grouped` law is profiled group by group with its base form
+    (for fixed theta the groups' coefficients are separate problems) and the values summed.
+    """
+    if isinstance(law, Grouped):
+        parts = [
+            profile(
+                law.base,
+                {k: np.asarray(v)[m] for k, v in X.items()},
+                y[m],
+                objective,
+                thetas,
+                None if w is None else w[..., m],
+                inner_iter,
+            )
+            for m in law.masks(X)
+        ]
+        z_all = np.concatenate([z for z, _ in parts], axis=-1)
+        return z_all, np.sum([v for _, v in parts], axis=0)
     B, off = law.basis(X, thetas)
     target = y - off
     rel_w = None if not objective.log_space else 1.0 / (y * y)
@@ -121,9 +141,24 @@ def polish(
     w: Array | None = None,
     max_iter: int = 5000,
 ) -> tuple[Array, float, bool]:
-    """Refine one start in the full space with L-BFGS-B and the analytic gradient."""
+    """Refine one start in the full space with L-BFGS-B and the analytic gradient.
+
+    A joint law over groups (dozens of coefficients, badly scaled) first takes Gauss-Newton
+    (Levenberg-Marquardt IRLS) steps: L-BFGS-B alone needs thousands of evaluations there, LM a
+    few dozen (0.4 s instead of 12 s on the 8 experiments of ``isoflops-openathena``).
+    """
     fn = model_fn(law, X)
     ww = np.ones_like(y) if w is None else w
+    p = len(law.linear)
+    bounds = [(LOG_COEF_MIN, LOG_COEF_MAX)] * p + law.theta_bounds()
+    if isinstance(law, Grouped):
+        lo = np.array([-np.inf if b is None else b for b, _ in bounds])
+        hi = np.array([np.inf if b is None else b for _, b in bounds])
+        w2 = None if w is None else w[None]
+        phi_lm, _, _ = levenberg_marquardt(
+            fn, np.asarray(phi0, dtype=float)[None], y, objective, w2, lower=lo, upper=hi
+        )
+        phi0 = phi_lm[0]
 
     def fg(phi: Array) -> tuple[float, Array]:
         mu, J = fn(phi)
@@ -140,8 +175,6 @@ def polish(
     scale = 1.0
     scale = max(fg(np.asarray(phi0, dtype=float))[0], 1e-300)
 
-    p = len(law.linear)
-    bounds = [(LOG_COEF_MIN, LOG_COEF_MAX)] * p + law.theta_bounds()
     res = minimize(
         fg,
         phi0,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -68,6 +68,17 @@ class Law:
         for k, v in self.fixed.items():
             if not np.isfinite(v) or v < 0:
                 raise InputError(f"pinned {k} must be a finite number >= 0; got {v}")
+
+    def inputs_from(self, df: Any) -> Inputs:
+        """Arrays the law reads from a runs table (a DataFrame or a mapping of columns), with a
+        clear error when a column is missing."""
+        missing = [c for c in self.inputs if c not in df]
+        if missing:
+            raise InputError(
+                f"law '{self.name}' needs column(s) {', '.join(missing)}; map them with --n-col, "
+                "--d-col, --c-col or (for unique tokens) --u-col"
+            )
+        return {c: np.asarray(df[c], dtype=float) for c in self.inputs}
 
     # -- evaluation --------------------------------------------------------------------------
     def _columns(self, X: Inputs, theta: Array) -> Array:

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
+from scalewall.errors import InputError
 from scalewall.laws import allocation
+from scalewall.laws.forms import Law
 
 Array = NDArray[np.float64]
 SCHEMA_VERSION = 1
@@ -39,7 +41,7 @@ def _clean(v: Any) -> Any:
     return v
 
 
-@dataclass
+@dataclass(frozen=True)
 class FitResult:
     """A fitted scaling law.
 
@@ -69,6 +71,16 @@ class FitResult:
         reducible, compute multiplier for the next 1 % of loss, each with ``_lo``/``_hi``.
     diagnostics : dict
         Converged, restarts agreeing, parameters at a bound, bootstrap failures.
+    law_spec : dict
+        How to rebuild the law (``name``, ``tie``, ``pins``, ``breaks``, ``groups``): what
+        :attr:`form`, :meth:`predict` and :meth:`allocate` use after :meth:`from_dict`.
+    selection : dict
+        What :func:`scalewall.data.runs.select_runs` did with rows that repeat a configuration
+        (``method``, ``rows_in``, ``rows_dropped``, ...).
+    groups : dict
+        For a table whose group column holds several datasets or experiments: ``column``,
+        ``labels`` and ``structure`` (``joint``: shared exponents, coefficients per group;
+        ``pooled``: one law for all rows, with ``--pool``). Empty otherwise.
     """
 
     law: str
@@ -93,32 +105,69 @@ class FitResult:
     pinned: dict[str, float] = field(default_factory=dict)
     aic: float | None = None
     bic: float | None = None
+    law_spec: dict[str, Any] = field(default_factory=dict)
+    selection: dict[str, Any] = field(default_factory=dict)
+    groups: dict[str, Any] = field(default_factory=dict)
     samples_: Array | None = field(default=None, repr=False)  # bootstrap draws, params order
+    law_form_: Law | None = field(default=None, repr=False, compare=False)
 
     # -- use --------------------------------------------------------------------------------
-    def predict(self, N: Array | float, D: Array | float) -> Array:
-        """Predicted loss of a Chinchilla-form fit at (N, D)."""
-        p = self.params
-        beta = p.get("beta", p["alpha"])
-        out: Array = (
-            p["E"]
-            + p["A"] * np.asarray(N, float) ** -p["alpha"]
-            + p["B"] * np.asarray(D, float) ** -beta
-        )
+    @property
+    def form(self) -> Law:
+        """The fitted law object (rebuilt from ``law_spec`` when read back from JSON)."""
+        if self.law_form_ is not None:
+            return self.law_form_
+        from scalewall.laws.catalog import law_from_spec
+
+        return law_from_spec(self.law_spec)
+
+    def predict(
+        self, N: ArrayLike | None = None, D: ArrayLike | None = None, **inputs: Any
+    ) -> Array:
+        """Predicted loss at the given inputs, for any law form.
+
+        ``N`` and ``D`` may be given by position (``predict(7e10, 1.4e12)``); other inputs by
+        their runs-table names: ``predict(C=1e21)`` for ``power-c``, ``unique_tokens=`` for the
+        data-constrained law, ``group=`` (labels) for a joint law over groups.
+        """
+        given = {"N": N, "D": D, **inputs}
+        frame = {k: np.atleast_1d(np.asarray(v)) for k, v in given.items() if v is not None}
+        if frame:
+            n = max(v.size for v in frame.values())
+            frame = {k: np.broadcast_to(v, (n,)) for k, v in frame.items()}
+        law = self.form
+        out: Array = law.predict_params(law.inputs_from(frame), self.params)
         return out
 
-    def _ab_params(self) -> dict[str, float]:
-        p = dict(self.params)
-        if "beta" not in p:
-            p["beta"] = p["alpha"]
-        missing = [k for k in ("E", "A", "B", "alpha", "beta") if k not in p]
-        if missing:
-            raise ValueError(f"allocation needs a law in N and D; '{self.law}' lacks {missing}")
-        return p
+    def group_params(self, group: str | None = None) -> dict[str, float]:
+        """Parameters of the base form, for one group of a joint law (else all of them)."""
+        from scalewall.laws.grouped import Grouped
 
-    def allocate(self, C: Array | float) -> dict[str, Array]:
-        """Compute-optimal N, D, D/N and loss for budget(s) C in FLOPs."""
-        return allocation.optimal_allocation(self._ab_params(), C, self.flop_factor)
+        law = self.form
+        if isinstance(law, Grouped):
+            if group is None:
+                raise InputError(
+                    f"this law has coefficients per group; name one of {', '.join(law.labels)}"
+                )
+            law.codes([group])  # an unknown label is an InputError
+            return law.group_params(self.params, group)
+        return dict(self.params)
+
+    def allocate(self, C: Array | float, group: str | None = None) -> dict[str, Array]:
+        """Compute-optimal N, D, D/N and loss for budget(s) C in FLOPs.
+
+        Needs a law in both N and D (chinchilla, data-constrained with unlimited unique data, or
+        a joint law over groups with ``group`` named); a one-variable law raises InputError.
+        """
+        p = self.group_params(group)
+        p.setdefault("beta", p.get("alpha", np.nan))
+        missing = [k for k in ("E", "A", "B", "alpha") if k not in p]
+        if missing:
+            raise InputError(
+                f"allocation splits compute between N and D; a '{self.law}' fit "
+                f"({self.formula}) has no {', '.join(missing)}"
+            )
+        return allocation.optimal_allocation(p, C, self.flop_factor)
 
     # -- views --------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -150,6 +199,9 @@ class FitResult:
             "flop_factor": self.flop_factor,
             "aic": self.aic,
             "bic": self.bic,
+            "law_spec": self.law_spec,
+            "selection": self.selection,
+            "groups": self.groups,
         }
         out: dict[str, Any] = _clean(d)
         return out
@@ -158,7 +210,9 @@ class FitResult:
     def from_dict(cls, d: Mapping[str, Any]) -> FitResult:
         """Rebuild from :meth:`to_dict` output (non-finite values come back as None)."""
         keys = {f for f in cls.__dataclass_fields__ if not f.endswith("_")}
-        return cls(**{k: d[k] for k in keys if k in d})
+        kw = {k: d[k] for k in keys if k in d}
+        kw.setdefault("law_spec", _spec_from_name(d))
+        return cls(**kw)
 
     def report(self) -> str:
         """Fixed-section text report (golden-file friendly)."""
@@ -182,6 +236,16 @@ class FitResult:
         for w in self.warnings:
             lines.append(f"[[Warning]] {w}")
         return "\n".join(lines)
+
+
+def _spec_from_name(d: Mapping[str, Any]) -> dict[str, Any]:
+    """The law spec of JSON written before ``law_spec`` was stored, read from name and formula."""
+    name, formula = str(d.get("law", "")), str(d.get("formula", ""))
+    if name == "power":
+        name = "power-" + formula.split("/")[1][0].lower()  # 'L = E + A/C^alpha' -> power-c
+    name = {"bnsl": "broken"}.get(name, name)
+    tie = "B/D^alpha" in formula
+    return {"name": name, "tie": tie, "pins": dict(d.get("pinned") or {}), "breaks": 1}
 
 
 def fmt(v: Any, digits: int = 4) -> str:

@@ -43,7 +43,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from scalewall.data.runs import OPTIONAL, load_runs, read_source
+from scalewall.data.runs import OPTIONAL, load_runs, read_source, select_runs
 from scalewall.errors import InputError, ScalewallError, input_error
 from scalewall.laws.api import CHINCHILLA_COMPUTE, fit
 from scalewall.laws.objectives import ObjectiveName
@@ -195,10 +195,8 @@ def table_for(
         df = df[df["D"] / df["N"] >= UNDERTRAINED_TOKENS_PER_PARAM]
     df = df.assign(N=df[n_col])
     keys = ["N", "D", *(["group"] if "group" in df else [])]
-    if spec.select != "all":
-        agg = "min" if spec.select == "best" else "mean"
-        df = df.groupby(keys, as_index=False, sort=False).agg(loss=("loss", agg))
-    return df[[*keys, "loss"]].reset_index(drop=True), k
+    df, _ = select_runs(df[[*keys, "loss"]], spec.select)
+    return df.reset_index(drop=True), k
 
 
 def _rows(spec: Spec, res: FitResult, far: float) -> list[dict[str, object]]:
@@ -292,6 +290,8 @@ def spec_curve(
                 flop_factor=k,
                 budgets=np.array([far]),
                 source=source,
+                select="all",  # table_for already applied this specification's selection
+                pool=True,  # one law per specification; groups are a choice of their own
             )
         except (InputError, ScalewallError) as exc:
             rows += [

@@ -47,6 +47,7 @@ def scaling_fit(table: pd.DataFrame, bootstrap: int, seed: int, level: float) ->
         level=level,
         budgets=budgets,
         source="sweep runs table",
+        select="all",  # seeds of one configuration are replicates, each a point (as before)
     )
 
 
@@ -75,6 +76,7 @@ def repeat_fit(table: pd.DataFrame, bootstrap: int, seed: int, level: float) -> 
         seed=seed,
         level=level,
         source="sweep runs table",
+        select="all",  # seeds of one configuration are replicates, each a point (as before)
     )
 
 
