@@ -31,6 +31,7 @@ from scalewall.laws.backtest import backtest as run_backtest
 from scalewall.laws.catalog import LawName
 from scalewall.laws.objectives import ObjectiveName
 from scalewall.laws.result import fmt
+from scalewall.validate import check_options
 
 SPLIT, MODEL, UNC, OUT = "Split", "Model", "Uncertainty", "Output"
 
@@ -116,6 +117,14 @@ def backtest(
     --law chinchilla --law power-c --json backtest.json
     """
     with user_errors(debug):
+        check_options(
+            level=level,
+            seed=seed,
+            json_out=json_out,
+            bootstrap=bootstrap,
+            exclude_top_loss=exclude_top_loss,
+            k=k,
+        )
         table = load_runs(
             source,
             columns=column_map(n_col, d_col, c_col, loss_col, group_col, u_col, step_col),

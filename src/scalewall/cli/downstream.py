@@ -12,6 +12,7 @@ from scalewall.cli.common import emit, out, user_errors
 from scalewall.cli.options import INPUT, Debug, JsonOut, Quiet
 from scalewall.downstream.table import load_scores
 from scalewall.downstream.trends import DownstreamResult, analyze
+from scalewall.validate import check_level, check_options
 
 
 def _opt(flag: str, text: str) -> object:
@@ -51,6 +52,8 @@ def downstream(
     Example: scalewall downstream pythia-zeroshot --json downstream.json
     """
     with user_errors(debug):
+        check_options(level=level, json_out=json_out)
+        check_level(alpha, "--alpha")
         scores = load_scores(
             source,
             size_col=size_col,

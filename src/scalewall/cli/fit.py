@@ -31,6 +31,7 @@ from scalewall.laws.compare import objective_shifts
 from scalewall.laws.epoch2024 import REPLICATES
 from scalewall.laws.objectives import ObjectiveName
 from scalewall.laws.result import FitResult, fmt
+from scalewall.validate import check_choice, check_options, check_positive
 
 MODEL, UNC, OUT = "Model", "Uncertainty", "Output"
 
@@ -131,6 +132,15 @@ def fit(
     with user_errors(debug):
         if bootstrap is None:
             bootstrap = REPLICATES if procedure == "epoch2024" else 1000
+        check_positive(delta=delta, weight=weight, target_loss=target_loss, at=at)
+        check_choice(resample, ("auto", "run", "group"), "--resample")
+        check_options(
+            level=level,
+            seed=seed,
+            json_out=json_out,
+            bootstrap=bootstrap,
+            exclude_top_loss=exclude_top_loss,
+        )
         pins = parse_pins(pin)
         lw = make_law(law, tie=tie, pins=pins, breaks=breaks)
         table = load_runs(

@@ -11,7 +11,8 @@ from rich.table import Table
 
 from scalewall.cli.common import emit, out, progress_bar, user_errors
 from scalewall.cli.options import Debug, JsonOut, Quiet
-from scalewall.errors import InputError
+from scalewall.errors import input_error
+from scalewall.validate import check_options
 
 RUN = "Execution"
 
@@ -63,8 +64,9 @@ def sweep(
     Example: scalewall sweep --preset scaling-quick --resume --json sweep.json
     """
     with user_errors(debug):
+        check_options(json_out=json_out, out_dir=out_dir, workers=workers)
         if importlib.util.find_spec("torch") is None:
-            raise InputError("scalewall sweep needs PyTorch: install scalewall[lm]")
+            raise input_error("scalewall sweep needs PyTorch", fix="install scalewall[lm]")
         from scalewall.lm import sweep as sw
 
         spec = sw.load(config, preset)

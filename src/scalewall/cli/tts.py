@@ -11,7 +11,7 @@ from rich.table import Table
 
 from scalewall.cli.common import emit, out, progress_bar, user_errors
 from scalewall.cli.options import Debug, JsonOut, Quiet, Seed, Source
-from scalewall.errors import InputError
+from scalewall.errors import input_error
 from scalewall.laws.bootstrap import percentile_interval as interval
 from scalewall.laws.result import fmt
 from scalewall.tts import compute, coverage, vote
@@ -24,6 +24,7 @@ from scalewall.tts.io import (
     schaeffer_k_grid,
 )
 from scalewall.tts.passk import METRICS, bootstrap_means, paired_difference, passk_table
+from scalewall.validate import check_choice, check_count, check_finite, check_options
 
 INPUT, UNC = "Input", "Uncertainty"
 app = typer.Typer(
@@ -61,9 +62,11 @@ def parse_ks(text: str) -> list[int]:
         if not ks or any(float(t) != int(float(t)) for t in text.split(",") if t.strip()):
             raise ValueError
     except ValueError:
-        raise InputError(f"--k expects whole numbers separated by commas; got '{text}'") from None
+        raise input_error(
+            "expects whole numbers separated by commas", source="--k", got=text
+        ) from None
     if min(ks) < 1:
-        raise InputError(f"--k: k must be >= 1; got {min(ks)}. pass@0 is not defined")
+        raise input_error("k must be >= 1", source="--k", got=min(ks), fix="pass@0 is not defined")
     return ks
 
 
@@ -122,8 +125,8 @@ def passk(
     """
     with user_errors(debug):
         ks = parse_ks(k)
-        if metric not in METRICS:
-            raise InputError(f"--metric must be one of {', '.join(METRICS)}; got '{metric}'")
+        check_choice(metric, METRICS, "--metric")
+        check_options(level=level, seed=seed, json_out=json_out, bootstrap=bootstrap)
         counts = _load_counts(source, model_col, problem_col, n_col, c_col, correct_col)
         with progress_bar("bootstrap", not quiet) as update:
             tab = passk_table(
@@ -147,7 +150,7 @@ def passk(
         if paired:
             names = [p.strip() for p in paired.split(",")]
             if len(names) != 2:
-                raise InputError(f"--paired expects 'MODEL_A,MODEL_B'; got '{paired}'")
+                raise input_error("expects 'MODEL_A,MODEL_B'", source="--paired", got=paired)
             diff = paired_difference(
                 counts,
                 names[0],
@@ -219,8 +222,8 @@ def vote_cmd(
     """
     with user_errors(debug):
         ks = parse_ks(k)
-        if method not in ("majority", "best-of"):
-            raise InputError(f"--method must be 'majority' or 'best-of'; got '{method}'")
+        check_choice(method, ("majority", "best-of"), "--method")
+        check_options(level=level, seed=seed, json_out=json_out, bootstrap=bootstrap)
         samples = load_samples(
             source,
             columns=_columns(
@@ -309,9 +312,10 @@ def coverage_cmd(
     Example: scalewall tts coverage monkeys-pythia-math-counts --json coverage.json
     """
     with user_errors(debug):
+        check_options(level=level, seed=seed, json_out=json_out)
+        for value, flag in ((fit_n, "--fit-n"), (target_k, "--target-k"), (repeats, "--repeats")):
+            check_count(value, flag, minimum=1)
         counts = _load_counts(source, model_col, problem_col, n_col, c_col, correct_col)
-        if fit_n < 1 or target_k < 1 or repeats < 1:
-            raise InputError("--fit-n, --target-k and --repeats must be >= 1")
         payload = coverage.coverage_summary(
             model_counts(counts),
             ls_grid=schaeffer_k_grid() if schaeffer_grid else None,
@@ -380,6 +384,9 @@ def compute_cmd(
     --large brown2024-llama3-70b-math-coverage --small-params 8.03e9 --large-params 70.6e9
     """
     with user_errors(debug):
+        check_options(json_out=json_out)
+        for x, flag in ((small_params, "--small-params"), (large_params, "--large-params")):
+            check_finite(x, flag, positive=True)
         curves = []
         for name, params in ((small, small_params), (large, large_params)):
             kk, acc = load_curve(name)
@@ -446,6 +453,7 @@ def verifier_cmd(
     """
     with user_errors(debug):
         ks = parse_ks(k)
+        check_options(json_out=json_out)
         counts = _load_counts(source, model_col, problem_col, n_col, c_col)
         payload: dict[str, Any] = {
             "source": source,

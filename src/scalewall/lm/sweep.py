@@ -11,7 +11,6 @@ keys fail with one line naming the key.
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -22,6 +21,7 @@ import pandas as pd
 
 from scalewall.errors import InputError
 from scalewall.lm.config import RunConfig, from_mapping
+from scalewall.validate import parse_toml, read_text
 
 KINDS = ("scaling", "repeat", "collapse")
 TOP_KEYS = (
@@ -163,12 +163,8 @@ def load(path: str | Path | None = None, preset: str | None = None) -> Sweep:
         p = Path(str(path))
         if not p.is_file():
             raise InputError(f"{p}: sweep file not found")
-        text, source = p.read_text(encoding="utf-8"), str(p)
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise InputError(f"{source}: not valid TOML ({e})") from None
-    return parse(raw, source)
+        text, source = read_text(p), str(p)
+    return parse(parse_toml(text, source), source)
 
 
 def runs_table(configs: Sequence[RunConfig], finals: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
