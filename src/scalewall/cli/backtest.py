@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-from scalewall.cli.common import emit, out, progress_bar, user_errors
+from scalewall.cli.common import Table, emit, out, progress_bar, text, user_errors
 from scalewall.cli.options import (
     CCol,
     DCol,
@@ -207,7 +205,7 @@ def render(res: BacktestResult) -> None:
     for sc in res.scores:
         if sc.status != "ok":
             out.print(
-                f"[yellow]failed[/] {escape(sc.law)} on {escape(sc.split)}: {escape(str(sc.reason))}"
+                f"[yellow]failed[/] {text(sc.law)} on {text(sc.split)}: {text(str(sc.reason))}"
             )
     rk = res.ranking
     if rk["heldout_rmsle"]:
@@ -219,4 +217,4 @@ def render(res: BacktestResult) -> None:
             out.print(f"ranking by {crit.upper()} (full data): {order}")
     out.print(f"[dim]{rk['note']}[/]")
     for w in res.warnings:
-        out.print(f"[yellow]warning:[/] {escape(w)}")
+        out.print(f"[yellow]warning:[/] {text(w)}")

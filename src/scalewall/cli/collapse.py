@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
-from scalewall.cli.common import emit, out, progress_bar, user_errors
+from scalewall.cli.common import Table, emit, out, progress_bar, user_errors
 from scalewall.cli.options import Debug, JsonOut, Quiet
 from scalewall.collapse.models import MODELS
 from scalewall.collapse.policies import MIXERS

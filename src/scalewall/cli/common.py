@@ -22,6 +22,8 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+from rich.table import Table as RichTable
+from rich.text import Text
 
 from scalewall.errors import InputError, ScalewallError, ScalewallWarning, input_error
 from scalewall.storage import write_json
@@ -37,6 +39,23 @@ def text(value: object) -> str:
     ``[mu^2]`` vanishes. Every table cell and message built from data goes through here.
     """
     return escape(str(value))
+
+
+class Table(RichTable):
+    """A Rich table whose title, headers and cells are plain text, never markup.
+
+    Cells hold model names, units, file names and citations from the user's data; through
+    :func:`text` they would need escaping at every call, here they cannot be misread at all.
+    """
+
+    def __init__(self, *headers: Any, title: str | None = None, **kw: Any) -> None:
+        super().__init__(*headers, title=Text(title) if isinstance(title, str) else title, **kw)
+
+    def add_column(self, header: Any = "", *args: Any, **kw: Any) -> None:
+        super().add_column(Text(header) if isinstance(header, str) else header, *args, **kw)
+
+    def add_row(self, *cells: Any, **kw: Any) -> None:
+        super().add_row(*(Text(c) if isinstance(c, str) else c for c in cells), **kw)
 
 
 def _show_warning(message: Warning | str, category: type[Warning], *args: Any, **kw: Any) -> None:
@@ -162,4 +181,4 @@ def emit(payload: Any, json_out: Path | None, quiet: bool, show: Callable[[], No
     if not quiet:
         show()
         if json_out is not None:
-            out.print(f"wrote {json_out}")
+            out.print(f"wrote {text(json_out)}")

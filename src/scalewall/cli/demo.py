@@ -8,9 +8,8 @@ from typing import Annotated, Any
 
 import typer
 from rich import box
-from rich.table import Table
 
-from scalewall.cli.common import out, step_progress, user_errors
+from scalewall.cli.common import Table, out, step_progress, text, user_errors
 from scalewall.demo import run_demo
 from scalewall.laws.result import fmt
 from scalewall.report.html import NOT_MEASURED, build_report
@@ -52,7 +51,7 @@ def print_summary(results_dir: Path, report: Path) -> None:
     rest = len(claims) - len(measured)
     if rest:
         out.print(f"{rest} other claims: {NOT_MEASURED} (no stored section measures them)")
-    out.print(f"report: {report.resolve()}")
+    out.print(f"report: {text(report.resolve())}")
 
 
 def demo(

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
-from scalewall.cli.common import emit, out, parse_pins, progress_bar, user_errors
+from scalewall.cli.common import Table, emit, out, parse_pins, progress_bar, text, user_errors
 from scalewall.cli.options import (
     CCol,
     DCol,
@@ -246,9 +245,9 @@ def render(res: FitResult) -> None:
             )
         out.print(r)
     for o in res.outliers[:10]:
-        out.print(f"[yellow]outlier[/] row {o['row']}: {o['reason']}")
+        out.print(f"[yellow]outlier[/] row {o['row']}: {text(o['reason'])}")
     for w in res.warnings:
-        out.print(f"[yellow]warning:[/] {w}")
+        out.print(f"[yellow]warning:[/] {text(w)}")
 
 
 def render_shifts(cmp: dict[str, Any]) -> None:

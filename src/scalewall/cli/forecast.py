@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
-from scalewall.cli.common import emit, out, progress_bar, user_errors
+from scalewall.cli.common import Table, emit, out, progress_bar, text, user_errors
 from scalewall.cli.options import Debug, JsonOut, Quiet, Seed
 from scalewall.errors import input_error
 from scalewall.forecast.scenario import PRESETS, load_scenario, preset_text
@@ -58,7 +57,7 @@ def forecast(
     with user_errors(debug):
         if write_preset is not None:
             write_atomic(write_preset, preset_text(scenario))
-            out.print(f"wrote {write_preset}")
+            out.print(f"wrote {text(write_preset)}")
             return
         check_options(seed=seed, json_out=json_out)
         check_count(draws, "--draws", minimum=1000)

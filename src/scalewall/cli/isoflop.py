@@ -6,10 +6,8 @@ from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-from scalewall.cli.common import emit, out, progress_bar, user_errors
+from scalewall.cli.common import Table, emit, out, progress_bar, text, user_errors
 from scalewall.cli.options import (
     CCol,
     DCol,
@@ -181,4 +179,4 @@ def render(res: IsoflopResult) -> None:
         )
     out.print(e)
     for w in res.warnings:
-        out.print(f"[yellow]warning ({w['code']}):[/] {escape(w['message'])}")
+        out.print(f"[yellow]warning ({w['code']}):[/] {text(w['message'])}")

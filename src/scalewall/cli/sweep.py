@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
-from scalewall.cli.common import emit, out, progress_bar, user_errors
+from scalewall.cli.common import Table, emit, out, progress_bar, text, user_errors
 from scalewall.cli.options import Debug, JsonOut, Quiet
 from scalewall.errors import input_error
 from scalewall.validate import check_options
@@ -88,7 +87,9 @@ def render(payload: dict[str, Any]) -> None:
     from scalewall.cli.fit import render as render_fit
     from scalewall.laws.result import FitResult, fmt
 
-    out.print(f"{payload['name']}: {payload['n_runs']} runs; table {payload['runs_table']}")
+    out.print(
+        f"{text(payload['name'])}: {payload['n_runs']} runs; table {text(payload['runs_table'])}"
+    )
     if payload.get("fit"):
         render_fit(FitResult.from_dict(payload["fit"]))
     rep = payload.get("repeat")

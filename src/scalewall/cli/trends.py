@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
-from scalewall.cli.common import emit, out, progress_bar, user_errors
+from scalewall.cli.common import Table, emit, out, progress_bar, text, user_errors
 from scalewall.cli.options import Debug, JsonOut, Quiet, Seed
 from scalewall.errors import input_error
 from scalewall.forecast.tables import QUANTITIES, UNITS, load_models
@@ -122,7 +121,7 @@ def render(p: dict[str, Any]) -> None:
         )
     out.print(t)
     for n in p["notes"]:
-        out.print(f"note: {n}")
+        out.print(f"note: {text(n)}")
     for c in p.get("compare_frontier", []):
         ct = Table(title=f"{c['quantity']}: rate under each frontier rule", title_justify="left")
         for col in ("rule", "x per year", f"{lvl} interval", "n"):

@@ -7,9 +7,8 @@ from typing import Annotated, Any
 import numpy as np
 import pandas as pd
 import typer
-from rich.table import Table
 
-from scalewall.cli.common import emit, out, progress_bar, user_errors
+from scalewall.cli.common import Table, emit, out, progress_bar, text, user_errors
 from scalewall.cli.options import Debug, JsonOut, Quiet, Seed, Source
 from scalewall.errors import input_error
 from scalewall.laws.bootstrap import percentile_interval as interval
@@ -408,13 +407,13 @@ def compute_cmd(
             ratio = payload["compute_ratio"]
             if payload["reached"]:
                 out.print(
-                    f"{small} reaches {large}'s single-sample accuracy "
+                    f"{text(small)} reaches {text(large)}'s single-sample accuracy "
                     f"{payload['target_accuracy']:.3f} at {payload['small_samples']:.2f} samples, "
                     f"{ratio:.3f}x its compute"
                 )
             else:
                 out.print(
-                    f"{small} never reaches {large}'s single-sample accuracy "
+                    f"{text(small)} never reaches {text(large)}'s single-sample accuracy "
                     f"{payload['target_accuracy']:.3f} (its best: "
                     f"{payload['small_max_accuracy']:.3f})"
                 )
