@@ -150,16 +150,17 @@ def passk(
             names = [p.strip() for p in paired.split(",")]
             if len(names) != 2:
                 raise input_error("expects 'MODEL_A,MODEL_B'", source="--paired", got=paired)
-            diff = paired_difference(
-                counts,
-                names[0],
-                names[1],
-                ks,
-                bootstrap=bootstrap,
-                seed=seed,
-                level=level,
-                source=source,
-            )
+            with progress_bar("paired bootstrap", not quiet):
+                diff = paired_difference(
+                    counts,
+                    names[0],
+                    names[1],
+                    ks,
+                    bootstrap=bootstrap,
+                    seed=seed,
+                    level=level,
+                    source=source,
+                )
             payload["paired"] = _records(diff)
 
         def show() -> None:
@@ -315,15 +316,16 @@ def coverage_cmd(
         for value, flag in ((fit_n, "--fit-n"), (target_k, "--target-k"), (repeats, "--repeats")):
             check_count(value, flag, minimum=1)
         counts = _load_counts(source, model_col, problem_col, n_col, c_col, correct_col)
-        payload = coverage.coverage_summary(
-            model_counts(counts),
-            ls_grid=schaeffer_k_grid() if schaeffer_grid else None,
-            fit_n=fit_n,
-            target_k=target_k,
-            repeats=repeats,
-            seed=seed,
-            level=level,
-        )
+        with progress_bar("coverage fits and backtest", not quiet):
+            payload = coverage.coverage_summary(
+                model_counts(counts),
+                ls_grid=schaeffer_k_grid() if schaeffer_grid else None,
+                fit_n=fit_n,
+                target_k=target_k,
+                repeats=repeats,
+                seed=seed,
+                level=level,
+            )
         payload["source"] = source
 
         def show() -> None:
