@@ -224,7 +224,13 @@ def test_report_on_a_folder_without_results_is_one_line(tmp_path: Path) -> None:
     [
         (1.8172, 1.7702, 1.8701, "1.817", "[1.770, 1.870]"),  # digits follow the interval
         (477.8, 280.1, 718.7, "478", "[280, 719]"),  # but keep 3 significant digits
-        (7.319e10, 5.349e10, 1.151e11, "7.32 ×10<sup>10</sup>", "[5.35, 11.51] ×10<sup>10</sup>"),
+        (
+            7.319e10,
+            5.349e10,
+            1.151e11,
+            "7.32\u00a0×10<sup>10</sup>",
+            "[5.35, 11.51]\u00a0×10<sup>10</sup>",
+        ),
         (518.0, 83.0, math.inf, "518", "[83, ∞]"),
     ],
 )
