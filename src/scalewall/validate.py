@@ -94,7 +94,7 @@ def check_options(
     for name, n in counts.items():
         if n is not None:
             check_count(n, "--" + name.replace("_", "-"))
-    check_json_path(json_out)
+    check_output_file(json_out)
     check_out_dir(out_dir)
 
 
@@ -104,17 +104,15 @@ def did_you_mean(value: str, known: Sequence[str]) -> str | None:
     return f"did you mean '{close[0]}'?" if close else None
 
 
-def check_json_path(path: Path | None, option: str = "--json") -> Path | None:
-    """A file the result can be written to: not a folder, in a folder that exists or can be made.
-
-    Checked before any work starts, so a long fit never ends in a failed write.
+def check_output_file(path: Path | None, option: str = "--json") -> Path | None:
+    """A file a result can be written to (``--json``, ``--write-preset``): not a folder, in a
+    folder that exists or can be made. Checked before any work starts, so a long fit never ends
+    in a failed write.
     """
     if path is None:
         return None
     if path.is_dir():
-        raise input_error(
-            "is a folder; give a file name", source=option, got=str(path), fix="e.g. fit.json"
-        )
+        raise input_error("is a folder; give a file name", source=option, got=str(path))
     _check_writable_parent(path.parent, option, str(path))
     return path
 
@@ -213,10 +211,10 @@ __all__ = [
     "check_choice",
     "check_count",
     "check_finite",
-    "check_json_path",
     "check_level",
     "check_options",
     "check_out_dir",
+    "check_output_file",
     "check_positive",
     "check_seed",
     "did_you_mean",

@@ -54,6 +54,9 @@ def test_json_pointing_at_a_folder_or_nowhere(tmp_path: Path) -> None:
     a_file.write_text("x")
     line = one_line_error([*PASSK, "--json", str(a_file / "out.json")])
     assert line.startswith("error: --json: cannot write there") and "not a writable folder" in line
+    assert "--write-preset: is a folder" in one_line_error(
+        ["forecast", "--write-preset", str(tmp_path)]
+    )
 
 
 @pytest.mark.parametrize(

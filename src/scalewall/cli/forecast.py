@@ -14,7 +14,7 @@ from scalewall.forecast.scenario import PRESETS, load_scenario, preset_text
 from scalewall.forecast.walls import WALLS, simulate
 from scalewall.laws.result import fmt
 from scalewall.storage import write_atomic
-from scalewall.validate import check_count, check_options
+from scalewall.validate import check_count, check_options, check_output_file
 
 SCEN = "Scenario"
 
@@ -56,6 +56,7 @@ def forecast(
     """
     with user_errors(debug):
         if write_preset is not None:
+            check_output_file(write_preset, "--write-preset")
             write_atomic(write_preset, preset_text(scenario))
             out.print(f"wrote {text(write_preset)}")
             return
