@@ -46,6 +46,26 @@ def test_out_of_range_options(args: list[str], expected: str) -> None:
     assert expected in one_line_error(args)
 
 
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ([*FIT, "--level", "abc"], "error: Invalid value for '--level': "),
+        (["fit"], "error: Missing argument 'source'. (see '"),
+        ([*FIT, "--levle", "0.9"], "error: No such option: --levle"),
+        (["fitt"], "error: No such command 'fitt'."),
+    ],
+)
+def test_usage_errors_are_one_line_too(args: list[str], expected: str) -> None:
+    # Typer's own parse errors used to print a usage block and a framed message
+    assert one_line_error(args).startswith(expected)
+
+
+def test_help_still_shows() -> None:
+    assert runner.invoke(app, ["fit", "--help"]).exit_code == 0
+    res = runner.invoke(app, ["tts"])  # a group without a command: its help, as before
+    assert "vote" in res.stdout and res.stderr == ""
+
+
 def test_json_pointing_at_a_folder_or_nowhere(tmp_path: Path) -> None:
     assert "--json: is a folder; give a file name" in one_line_error(
         [*FIT, "--json", str(tmp_path)]

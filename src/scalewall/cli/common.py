@@ -6,11 +6,12 @@ import sys
 import time
 import traceback
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
@@ -24,12 +25,47 @@ from rich.progress import (
 )
 from rich.table import Table as RichTable
 from rich.text import Text
+from typer.core import TyperGroup
 
 from scalewall.errors import InputError, ScalewallError, ScalewallWarning, input_error
 from scalewall.storage import write_json
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class Commands(TyperGroup):
+    """The ``scalewall`` group: a usage error is one ``error:`` line with exit 2, like bad input.
+
+    A value Typer cannot parse (``--level abc``), a missing argument or an unknown option would
+    otherwise print a usage block and a framed message; here it reads like every other error.
+    Running a group with no arguments still shows its help.
+    """
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except typer.Abort:
+            err.print("aborted", markup=False)
+            sys.exit(1)
+        except typer.TyperException as e:
+            if type(e).__name__ == "NoArgsIsHelpError":  # nothing ran yet: show the help
+                return super().main(args, prog_name, complete_var, standalone_mode=True, **extra)
+            message = e.format_message() if hasattr(e, "format_message") else str(e)
+            ctx = getattr(e, "ctx", None)
+            hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+            err.print(f"error: {' '.join(str(message).split())}{hint}", markup=False)
+            sys.exit(getattr(e, "exit_code", 2))
+        sys.exit(code if isinstance(code, int) else 0)
 
 
 def text(value: object) -> str:
