@@ -61,7 +61,7 @@ def test_fetch_unknown_name_is_one_line_exit_2() -> None:
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith("error: unknown data entry 'no-such-data'")
+    assert lines[0].startswith("error: unknown data entry; got 'no-such-data'")
     assert "chinchilla-epoch" in lines[0]
     assert result.stdout == ""
 

@@ -140,7 +140,7 @@ def test_tie_gives_equal_exponents(in_data_dir: Path, tmp_path: Path) -> None:
 def test_bad_pin_is_exit_2(in_data_dir: Path) -> None:
     result = runner.invoke(app, ["fit", "chinchilla-epoch", "--pin", "E", "--bootstrap", "0"])
     assert result.exit_code == 2
-    assert result.stderr == "error: --pin expects NAME=VALUE such as E=1.69; got 'E'\n"
+    assert result.stderr == "error: --pin: expects NAME=VALUE such as E=1.69; got 'E'\n"
 
 
 def test_custom_columns(tmp_path: Path, synthetic_runs: pd.DataFrame) -> None:

@@ -46,7 +46,7 @@ def test_long_and_wide_agree() -> None:
         (WIDE.drop(columns="params"), {}, r"column 'params' \(model size\) not found.*--size-col"),
         (WIDE.assign(piqa_acc=WIDE["piqa_acc"] * 100), {}, r"row 1, column 'piqa_acc'.*\[0, 1\]"),
         (WIDE.assign(params=-1.0), {}, r"row 1, column 'params': model size"),
-        (WIDE.assign(params="big"), {}, r"row 1, column 'params': must be a number"),
+        (WIDE.assign(params="big"), {}, r"row 1, column 'params': expected a number"),
         (WIDE, {"score_col": "*_f1"}, r"no column matches '\*_f1'"),
         (WIDE.drop(columns="step"), {}, r"model 'a' has more than one score for task 'piqa'"),
         (WIDE, {"task_col": "benchmark"}, r"column 'benchmark' \(task\) not found"),

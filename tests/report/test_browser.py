@@ -8,6 +8,7 @@ downloaded.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from typing import Any
 
@@ -27,6 +28,26 @@ ARGS = [
 ]
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed")
+
+
+#: What the page shows, measured in the browser: year cells, text, section order and sizes.
+LAYOUT_JS = """() => {
+  const main = document.querySelector('main').getBoundingClientRect();
+  const repro = document.querySelector('#reproduce');
+  return {
+    years: Array.from(document.querySelectorAll('.year')).map(e => e.textContent),
+    text: document.body.innerText,
+    sections: Array.from(document.querySelectorAll('main > section')).map(s => s.id),
+    built: Array.from(document.querySelectorAll('main > section')).length - 3,
+    repro_height: repro.getBoundingClientRect().height,
+    repro_groups: repro.querySelectorAll('details').length,
+    repro_commands: repro.querySelectorAll('details li').length,
+    page_width: document.documentElement.scrollWidth,
+    viewport: window.innerWidth,
+    overflowing: Array.from(document.querySelectorAll('main .scroll, main figure'))
+      .filter(e => e.getBoundingClientRect().right > main.right + 1).length,
+  };
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +75,7 @@ def rendered(quick_demo: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[
             verdicts = page.eval_on_selector_all(
                 "#claims tbody tr", "rows => rows.map(r => r.dataset.verdict)"
             )
+            layout = page.evaluate(LAYOUT_JS)
             page.screenshot(path=str(shot), full_page=True)
         finally:
             browser.close()
@@ -63,6 +85,7 @@ def rendered(quick_demo: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[
         "requests": requests,
         "images": images,
         "verdicts": verdicts,
+        "layout": layout,
         "screenshot": shot,
         "figures": quick_demo.folder / "figures",
         "claims": json.loads((quick_demo.folder / "claims.json").read_text()),
@@ -101,3 +124,28 @@ def test_screenshot_is_not_blank(rendered: dict[str, Any]) -> None:
     assert colours.size > 50  # text, tables, badges and figures, not one flat colour
     non_white = np.any(px < 0.95, axis=-1).mean()
     assert 0.02 < non_white < 0.9
+
+
+def test_years_print_without_thousands_separators(rendered: dict[str, Any]) -> None:
+    layout = rendered["layout"]
+    # the walls table and the year claims: 2030.4 [2028.1, 2033.2], never 2,030.4
+    assert len(layout["years"]) >= 6
+    for text in layout["years"]:
+        assert re.fullmatch(r"20\d\d\.\d( \[20\d\d\.\d, 2[01]\d\d\.\d\])?", text), text
+    assert not re.search(r"\b2,0\d\d\.\d\b", layout["text"])  # anywhere on the page
+
+
+def test_claims_table_first_and_reproduce_section_compact(rendered: dict[str, Any]) -> None:
+    layout = rendered["layout"]
+    assert layout["sections"][0] == "claims-check" and layout["sections"][-1] == "reproduce"
+    # one folded group per built section; every command listed once inside them
+    assert layout["repro_groups"] == layout["built"]
+    assert layout["repro_commands"] >= layout["built"]
+    # folded, the section is a heading, one paragraph and a line per group (it was ~10,000 px)
+    assert layout["repro_height"] < 200 + 45 * layout["repro_groups"]
+
+
+def test_tables_and_figures_fit_the_page_column(rendered: dict[str, Any]) -> None:
+    layout = rendered["layout"]
+    assert layout["page_width"] <= layout["viewport"]  # no sideways scrolling of the page
+    assert layout["overflowing"] == 0  # a wide table scrolls inside its own box

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from scalewall.cli.app import app
 from scalewall.data.registry import entry
 from scalewall.demo import SECTIONS
+from scalewall.laws.envelope import frontier_outside_runs
 from scalewall.report.html import NOT_MEASURED, VERDICTS, fmt_num
 
 #: Besiroglu et al. 2024's optimum of the summed Huber(1e-3) log-loss objective on the 240 runs
@@ -246,7 +247,13 @@ def test_report_on_a_folder_without_results_is_one_line(tmp_path: Path) -> None:
     [
         (1.8172, 1.7702, 1.8701, "1.817", "[1.770, 1.870]"),  # digits follow the interval
         (477.8, 280.1, 718.7, "478", "[280, 719]"),  # but keep 3 significant digits
-        (7.319e10, 5.349e10, 1.151e11, "7.32 ×10<sup>10</sup>", "[5.35, 11.51] ×10<sup>10</sup>"),
+        (
+            7.319e10,
+            5.349e10,
+            1.151e11,
+            "7.32\u00a0×10<sup>10</sup>",
+            "[5.35, 11.51]\u00a0×10<sup>10</sup>",
+        ),
         (518.0, 83.0, math.inf, "518", "[83, ∞]"),
     ],
 )
@@ -259,3 +266,16 @@ def test_numbers_are_rounded_to_their_interval(
 def test_unreachable_and_missing_numbers() -> None:
     assert fmt_num(math.inf) == ("unreachable", "")
     assert fmt_num(None) == ("n/a", "")
+
+
+def test_own_lm_frontier_outside_its_runs_is_said(run: Any) -> None:
+    # the quick sweep's runs are too small to pin the law: its frontier sits below every run
+    html = (run.folder / "report.html").read_text()
+    section = html[html.index('id="own-lm-runs"') :]
+    assert section.count("The fitted frontier lies outside the observed runs") == 2  # caption, note
+    assert "warning: own LM runs: The fitted frontier lies outside" in run.stderr
+    # the Chinchilla frontier stays with its runs over their compute range
+    runs = pd.read_csv(run.folder / "scaling_laws" / "runs.csv")
+    front = pd.read_csv(run.folder / "scaling_laws" / "frontier.csv")
+    reasons = frontier_outside_runs(runs, front[front["procedure"] == "global"])
+    assert not [r for r in reasons if "below the lowest loss" in r or "sizes trained" in r]

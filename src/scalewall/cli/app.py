@@ -16,8 +16,10 @@ from scalewall.cli import forecast as forecast_cli
 from scalewall.cli import persuasion as persuasion_cli
 from scalewall.cli import sweep as sweep_cli
 from scalewall.cli import trends as trends_cli
+from scalewall.cli.common import Commands
 
 app = typer.Typer(
+    cls=Commands,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     help=(

@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-from scalewall.cli.common import emit, out, parse_pins, progress_bar, user_errors
+from scalewall.cli.common import Table, emit, out, parse_pins, progress_bar, text, user_errors
 from scalewall.cli.options import (
     CCol,
     DCol,
@@ -34,6 +32,7 @@ from scalewall.laws.backtest import backtest as run_backtest
 from scalewall.laws.catalog import LawName
 from scalewall.laws.objectives import ObjectiveName
 from scalewall.laws.result import fmt
+from scalewall.validate import check_options
 
 SPLIT, MODEL, UNC, OUT = "Split", "Model", "Uncertainty", "Output"
 
@@ -135,6 +134,14 @@ def backtest(
     --law chinchilla --law power-c --json backtest.json
     """
     with user_errors(debug):
+        check_options(
+            level=level,
+            seed=seed,
+            json_out=json_out,
+            bootstrap=bootstrap,
+            exclude_top_loss=exclude_top_loss,
+            k=k,
+        )
         table = load_runs(
             source,
             columns=column_map(
@@ -223,7 +230,7 @@ def render(res: BacktestResult) -> None:
     for sc in res.scores:
         if sc.status != "ok":
             out.print(
-                f"[yellow]failed[/] {escape(sc.law)} on {escape(sc.split)}: {escape(str(sc.reason))}"
+                f"[yellow]failed[/] {text(sc.law)} on {text(sc.split)}: {text(str(sc.reason))}"
             )
     rk = res.ranking
     if rk["heldout_rmsle"]:
@@ -241,4 +248,4 @@ def render(res: BacktestResult) -> None:
             f"{sel['rows_in']} rows -> {sel['rows_out']} ({sel['rows_dropped']} dropped)"
         )
     for w in res.warnings:
-        out.print(f"[yellow]warning:[/] {escape(w)}")
+        out.print(f"[yellow]warning:[/] {text(w)}")

@@ -6,15 +6,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
-from scalewall.cli.common import emit, note, out, progress_bar, user_errors
+from scalewall.cli.common import Table, emit, note, out, progress_bar, user_errors
 from scalewall.cli.options import Address, Debug, Executor, JsonOut, Quiet, Resume, Workers
 from scalewall.collapse.models import MODELS
 from scalewall.collapse.policies import MIXERS
 from scalewall.collapse.sweep import Cell, load_config, run_sweep, summary_payload
-from scalewall.errors import InputError
+from scalewall.errors import input_error
 from scalewall.laws.result import fmt
+from scalewall.validate import check_options
 
 POL, MOD, RUN = "Policy", "Model", "Run"
 
@@ -103,6 +103,14 @@ def collapse(
     Every cell is a run of the store under --out/runs; --resume keeps the ones already there.
     """
     with user_errors(debug):
+        check_options(
+            seed=seed,
+            json_out=json_out,
+            out_dir=out_dir,
+            seeds=seeds,
+            generations=generations,
+            top_k=top_k,
+        )
         if config is not None:
             cells = load_config(config)
         else:
@@ -164,7 +172,7 @@ def parse_options(items: list[str] | None) -> dict[str, Any]:
     for item in items or []:
         key, sep, raw = item.partition("=")
         if not sep or not key.strip():
-            raise InputError(f"--option expects KEY=VALUE such as d=3; got '{item}'")
+            raise input_error("expects KEY=VALUE such as d=3", source="--option", got=item)
         value: Any = raw
         for cast in (int, float):
             try:

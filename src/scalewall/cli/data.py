@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Table
 
-from scalewall.cli.common import out, user_errors
+from scalewall.cli.common import Table, out, text, user_errors
 from scalewall.data import registry
 
 app = typer.Typer(no_args_is_help=True, help="Public data: list the registry, fetch a file.")
@@ -31,4 +30,4 @@ def fetch(
     """Fetch one entry (or find it already in the data folder with the right sha256)."""
     with user_errors():
         path = registry.fetch(name)
-        out.print(f"{name}: {path}")
+        out.print(f"{text(name)}: {text(path)}")

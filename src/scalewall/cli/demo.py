@@ -3,69 +3,21 @@
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich import box
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.table import Table
 
 from scalewall.claims import markdown_table
-from scalewall.cli.common import err, out, user_errors
+from scalewall.cli.common import Table, out, step_progress, text, user_errors
 from scalewall.demo import run_demo
 from scalewall.laws.result import fmt
 from scalewall.report.html import NOT_MEASURED, build_report
 from scalewall.storage import write_atomic
+from scalewall.validate import check_out_dir
 
 REPORT_STEP = "report: figures, claims and HTML"
-
-
-@contextmanager
-def step_progress() -> Iterator[Callable[[str, int, int], None]]:
-    """``progress(step, done, total)`` drawn on stderr: a Rich bar per step on a terminal, one
-    line per finished step otherwise (logs, CI)."""
-    started: dict[str, float] = {}
-    finished: set[str] = set()
-    if not err.is_terminal:
-
-        def line(step: str, done: int, total: int) -> None:
-            started.setdefault(step, time.perf_counter())
-            if done >= total and step not in finished:
-                finished.add(step)
-                err.print(
-                    f"done  {step} ({time.perf_counter() - started[step]:.1f} s)", markup=False
-                )
-
-        yield line
-        return
-    with Progress(
-        SpinnerColumn(finished_text="[green]\u2713[/]"),
-        TextColumn("{task.description}"),
-        BarColumn(bar_width=24),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-    ) as prog:
-        tasks: dict[str, TaskID] = {}
-
-        def bar(step: str, done: int, total: int) -> None:
-            if step not in tasks:
-                tasks[step] = prog.add_task(step, total=total)
-            prog.update(tasks[step], completed=done, total=total)
-
-        yield bar
 
 
 def _value(c: dict[str, Any]) -> str:
@@ -103,7 +55,7 @@ def print_summary(results_dir: Path, report: Path) -> None:
     rest = len(claims) - len(measured)
     if rest:
         out.print(f"{rest} other claims: {NOT_MEASURED} (no stored section measures them)")
-    out.print(f"report: {report.resolve()}")
+    out.print(f"report: {text(report.resolve())}")
 
 
 def demo(
@@ -112,7 +64,6 @@ def demo(
         typer.Option(
             "--out",
             "-o",
-            file_okay=False,
             help="Results folder (created; earlier results in it are overwritten).",
         ),
     ] = Path("scalewall-results"),
@@ -132,6 +83,7 @@ def demo(
     Example: scalewall demo --quick --out results, then open results/report.html
     """
     with user_errors(debug):
+        check_out_dir(out_dir)
         with step_progress() as progress:
             folder = run_demo(out_dir, quick=quick, progress=progress)
             progress(REPORT_STEP, 0, 1)

@@ -6,12 +6,12 @@ from typing import Annotated
 
 import typer
 from rich import box
-from rich.table import Table
 
-from scalewall.cli.common import emit, out, user_errors
+from scalewall.cli.common import Table, emit, out, text, user_errors
 from scalewall.cli.options import INPUT, Debug, JsonOut, Quiet
 from scalewall.downstream.table import load_scores
 from scalewall.downstream.trends import DownstreamResult, analyze
+from scalewall.validate import check_level, check_options
 
 
 def _opt(flag: str, text: str) -> object:
@@ -51,6 +51,8 @@ def downstream(
     Example: scalewall downstream pythia-zeroshot --json downstream.json
     """
     with user_errors(debug):
+        check_options(level=level, json_out=json_out)
+        check_level(alpha, "--alpha")
         scores = load_scores(
             source,
             size_col=size_col,
@@ -96,8 +98,8 @@ def render(res: DownstreamResult) -> None:
     out.print(
         f"last-10x gain not distinguishable from zero: {len(s['not_distinguishable'])} of "
         f"{s['n_tasks']} tasks ({100 * s['share_not_distinguishable']:.0f}%, Wilson {lvl} "
-        f"[{100 * lo:.0f}%, {100 * hi:.0f}%]) {', '.join(s['not_distinguishable'])}"
+        f"[{100 * lo:.0f}%, {100 * hi:.0f}%]) {text(', '.join(s['not_distinguishable']))}"
     )
     inv = ", ".join(s["inverse_scaling"]) or "none"
-    out.print(f"inverse scaling (Holm-adjusted, alpha {res.settings['alpha']:g}): {inv}")
-    out.print(f"evaluation noise: {res.settings['evaluation_noise']}")
+    out.print(f"inverse scaling (Holm-adjusted, alpha {res.settings['alpha']:g}): {text(inv)}")
+    out.print(f"evaluation noise: {text(res.settings['evaluation_noise'])}")

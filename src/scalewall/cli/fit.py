@@ -6,9 +6,8 @@ from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
-from scalewall.cli.common import emit, out, parse_pins, progress_bar, user_errors
+from scalewall.cli.common import Table, emit, out, parse_pins, progress_bar, text, user_errors
 from scalewall.cli.options import (
     CCol,
     DCol,
@@ -37,6 +36,7 @@ from scalewall.laws.epoch2024 import REPLICATES
 from scalewall.laws.objectives import ObjectiveName
 from scalewall.laws.pooling import compare_pooling
 from scalewall.laws.result import FitResult, fmt
+from scalewall.validate import check_choice, check_options, check_positive
 
 MODEL, UNC, OUT = "Model", "Uncertainty", "Output"
 
@@ -140,6 +140,15 @@ def fit(
     with user_errors(debug):
         if bootstrap is None:
             bootstrap = REPLICATES if procedure == "epoch2024" else DEFAULT_BOOTSTRAP
+        check_positive(delta=delta, weight=weight, target_loss=target_loss, at=at)
+        check_choice(resample, ("auto", "run", "group"), "--resample")
+        check_options(
+            level=level,
+            seed=seed,
+            json_out=json_out,
+            bootstrap=bootstrap,
+            exclude_top_loss=exclude_top_loss,
+        )
         pins = parse_pins(pin)
         lw = make_law(law, tie=tie, pins=pins, breaks=breaks)
         table = load_runs(
@@ -268,9 +277,9 @@ def render(res: FitResult) -> None:
             f"{sel['rows_in']} rows -> {sel['rows_out']} ({sel['rows_dropped']} dropped){note}"
         )
     for o in res.outliers[:10]:
-        out.print(f"[yellow]outlier[/] row {o['row']}: {o['reason']}")
+        out.print(f"[yellow]outlier[/] row {o['row']}: {text(o['reason'])}")
     for w in res.warnings:
-        out.print(f"[yellow]warning:[/] {w}")
+        out.print(f"[yellow]warning:[/] {text(w)}")
 
 
 def render_pooling(column: str, cmp: dict[str, Any]) -> None:

@@ -6,15 +6,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
-from scalewall.cli.common import emit, out, progress_bar, user_errors
+from scalewall.cli.common import Table, emit, out, progress_bar, text, user_errors
 from scalewall.cli.options import Debug, JsonOut, Quiet, Seed
-from scalewall.errors import InputError
+from scalewall.errors import input_error
 from scalewall.forecast.scenario import PRESETS, load_scenario, preset_text
 from scalewall.forecast.walls import WALLS, simulate
 from scalewall.laws.result import fmt
 from scalewall.storage import write_atomic
+from scalewall.validate import check_count, check_options, check_output_file
 
 SCEN = "Scenario"
 
@@ -56,11 +56,12 @@ def forecast(
     """
     with user_errors(debug):
         if write_preset is not None:
+            check_output_file(write_preset, "--write-preset")
             write_atomic(write_preset, preset_text(scenario))
-            out.print(f"wrote {write_preset}")
+            out.print(f"wrote {text(write_preset)}")
             return
-        if draws < 1000:
-            raise InputError(f"--draws must be >= 1000; got {draws}")
+        check_options(seed=seed, json_out=json_out)
+        check_count(draws, "--draws", minimum=1000)
         scen = load_scenario(scenario)
         fixed: dict[str, float] = {}
         for key, v, hi in (
@@ -70,8 +71,9 @@ def forecast(
         ):
             if v is None:
                 continue
-            if v < 0 or (hi is not None and v > hi) or (key == "demand.overtraining" and v <= 0):
-                raise InputError(f"--{key.split('.')[1].replace('_', '-')}: out of range; got {v}")
+            if not (0 < v < float("inf") if hi is None else 0 <= v <= hi):  # nan fails both
+                flag = "--" + key.split(".")[1].replace("_", "-")
+                raise input_error("out of range", source=flag, got=v)
             fixed[key] = v
         scen = scen.with_values(**fixed) if fixed else scen
         with progress_bar("joint draws", not quiet) as update:

@@ -6,10 +6,8 @@ from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-from scalewall.cli.common import emit, out, user_errors
+from scalewall.cli.common import Table, emit, out, progress_bar, text, user_errors
 from scalewall.cli.options import (
     CCol,
     DCol,
@@ -27,10 +25,11 @@ from scalewall.cli.options import (
     column_map,
 )
 from scalewall.data.runs import FlopConvention, load_runs, read_source
-from scalewall.errors import InputError
+from scalewall.errors import input_error
 from scalewall.laws.isoflop import GAP_DECADES, IsoflopResult
 from scalewall.laws.isoflop import isoflop as run_isoflop
 from scalewall.laws.result import fmt
+from scalewall.validate import check_options, require_column
 
 INPUT, UNC, OUT = "Input", "Uncertainty", "Output"
 TRUE = {"true", "1", "yes", "y", "t"}
@@ -56,14 +55,13 @@ def raw_runs(
         mapping.update(e.columns)
     mapping.update(columns)
     for col, flag in ((budget_col, "--budget-col"), (drop_flagged, "--drop-flagged")):
-        if col is not None and col not in raw.columns:
-            known = ", ".join(map(str, raw.columns[:12]))
-            raise InputError(f"{source}: column '{col}' ({flag}) not found; columns are: {known}")
+        if col is not None:
+            require_column(raw.columns, col, what=flag, flag=flag, source=source)
     if drop_flagged is not None:
         flagged = raw[drop_flagged].astype(str).str.strip().str.lower().isin(TRUE)
         raw = raw[~flagged.to_numpy()].reset_index(drop=True)
         if len(raw) == 0:
-            raise InputError(f"{source}: every row is flagged in '{drop_flagged}'")
+            raise input_error(f"every row is flagged in '{drop_flagged}'", source=source)
     df = load_runs(raw, columns=mapping, flops=flops, require=("N", "loss"), source_name=source)
     if budget_col is not None:
         df["budget"] = pd.to_numeric(raw[budget_col], errors="coerce").to_numpy()
@@ -129,18 +127,20 @@ def isoflop(
     epochai_chinchilla__massivetext__chinchilla --drop-flagged outlier --json isoflop.json
     """
     with user_errors(debug):
+        check_options(level=level, seed=seed, json_out=json_out, bootstrap=bootstrap)
         cols = column_map(n_col, d_col, c_col, loss_col, group_col, u_col, step_col)
         df = raw_runs(source, cols, flops, budget_col, drop_flagged)
-        res = run_isoflop(
-            df,
-            experiment=experiment,
-            bootstrap=bootstrap,
-            seed=seed,
-            level=level,
-            flop_factor=flops.factor,
-            gap=gap,
-            source=source,
-        )
+        with progress_bar("isoFLOP fits and bootstrap", not quiet):
+            res = run_isoflop(
+                df,
+                experiment=experiment,
+                bootstrap=bootstrap,
+                seed=seed,
+                level=level,
+                flop_factor=flops.factor,
+                gap=gap,
+                source=source,
+            )
         emit(res.to_dict(), json_out, quiet, lambda: render(res))
 
 
@@ -179,4 +179,4 @@ def render(res: IsoflopResult) -> None:
         )
     out.print(e)
     for w in res.warnings:
-        out.print(f"[yellow]warning ({w['code']}):[/] {escape(w['message'])}")
+        out.print(f"[yellow]warning ({w['code']}):[/] {text(w['message'])}")

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
-from scalewall.cli.common import emit, note, out, progress_bar, user_errors
+from scalewall.cli.common import Table, emit, note, out, progress_bar, text, user_errors
 from scalewall.cli.options import Address, Debug, Executor, JsonOut, Quiet, Resume, Workers
-from scalewall.errors import InputError
+from scalewall.errors import input_error
+from scalewall.validate import check_options
 
 
 def sweep(
@@ -43,8 +43,9 @@ def sweep(
     Example: scalewall sweep --preset scaling-quick --resume --json sweep.json
     """
     with user_errors(debug):
+        check_options(json_out=json_out, out_dir=out_dir, workers=workers)
         if importlib.util.find_spec("torch") is None:
-            raise InputError("scalewall sweep needs PyTorch: install scalewall[lm]")
+            raise input_error("scalewall sweep needs PyTorch", fix="install scalewall[lm]")
         from scalewall.lm import sweep as sw
 
         spec = sw.load(config, preset)
@@ -67,7 +68,9 @@ def render(payload: dict[str, Any]) -> None:
     from scalewall.cli.fit import render as render_fit
     from scalewall.laws.result import FitResult, fmt
 
-    out.print(f"{payload['name']}: {payload['n_runs']} runs; table {payload['runs_table']}")
+    out.print(
+        f"{text(payload['name'])}: {payload['n_runs']} runs; table {text(payload['runs_table'])}"
+    )
     if payload.get("fit"):
         render_fit(FitResult.from_dict(payload["fit"]))
     rep = payload.get("repeat")

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
-from scalewall.cli.common import emit, out, progress_bar, user_errors
+from scalewall.cli.common import Table, emit, out, progress_bar, text, user_errors
 from scalewall.cli.options import Debug, JsonOut, Quiet, Seed
+from scalewall.errors import input_error
 from scalewall.forecast.tables import QUANTITIES, UNITS, load_models
 from scalewall.forecast.trends import Frontier, FrontierRule, compare_frontier, growth_rate
 from scalewall.laws.result import fmt
+from scalewall.validate import check_choice, check_count, check_finite, check_options
 
 SEL, UNC = "Selection", "Uncertainty"
 
@@ -64,20 +65,13 @@ def trends(
     Example: scalewall trends epoch-notable-models --since 2018 --compare-frontier --json t.json
     """
     with user_errors(debug):
-        from scalewall.errors import InputError
-
-        qs = quantity or list(QUANTITIES)
-        for q in qs:
-            if q not in QUANTITIES:
-                raise InputError(f"--quantity: unknown '{q}'; use one of {', '.join(QUANTITIES)}")
+        qs = [check_choice(q, QUANTITIES, "--quantity") for q in quantity or QUANTITIES]
         if since >= until:
-            raise InputError(f"--since {since:g} must be before --until {until:g}")
-        if not 0 < level < 1:
-            raise InputError(f"--level must be in (0, 1); got {level}")
-        if bootstrap < 0 or top_n < 1 or window_years <= 0 or flop_threshold <= 0:
-            raise InputError(
-                "--bootstrap must be >= 0, --top-n >= 1, --window-years and --flop-threshold > 0"
-            )
+            raise input_error(f"must be before --until {until:g}", source="--since", got=since)
+        check_options(level=level, seed=seed, json_out=json_out, bootstrap=bootstrap)
+        check_count(top_n, "--top-n", minimum=1)
+        check_finite(window_years, "--window-years", positive=True)
+        check_finite(flop_threshold, "--flop-threshold", positive=True)
         table = load_models(source)
         rule = FrontierRule(frontier, top_n, flop_threshold, window_years)
         kw: dict[str, Any] = dict(
@@ -127,7 +121,7 @@ def render(p: dict[str, Any]) -> None:
         )
     out.print(t)
     for n in p["notes"]:
-        out.print(f"note: {n}")
+        out.print(f"note: {text(n)}")
     for c in p.get("compare_frontier", []):
         ct = Table(title=f"{c['quantity']}: rate under each frontier rule", title_justify="left")
         for col in ("rule", "x per year", f"{lvl} interval", "n"):

@@ -7,11 +7,10 @@ from typing import Annotated, Any
 import numpy as np
 import pandas as pd
 import typer
-from rich.table import Table
 
-from scalewall.cli.common import emit, out, progress_bar, user_errors
+from scalewall.cli.common import Table, emit, out, progress_bar, text, user_errors
 from scalewall.cli.options import Debug, JsonOut, Quiet, Seed, Source
-from scalewall.errors import InputError
+from scalewall.errors import input_error
 from scalewall.laws.bootstrap import percentile_interval as interval
 from scalewall.laws.result import fmt
 from scalewall.tts import compute, coverage, grid, vote
@@ -25,6 +24,7 @@ from scalewall.tts.io import (
     schaeffer_k_grid,
 )
 from scalewall.tts.passk import METRICS, bootstrap_means, paired_difference, passk_table
+from scalewall.validate import check_choice, check_count, check_finite, check_options
 
 INPUT, UNC, COMPUTE = "Input", "Uncertainty", "Compute"
 app = typer.Typer(
@@ -62,9 +62,11 @@ def parse_ks(text: str) -> list[int]:
         if not ks or any(float(t) != int(float(t)) for t in text.split(",") if t.strip()):
             raise ValueError
     except ValueError:
-        raise InputError(f"--k expects whole numbers separated by commas; got '{text}'") from None
+        raise input_error(
+            "expects whole numbers separated by commas", source="--k", got=text
+        ) from None
     if min(ks) < 1:
-        raise InputError(f"--k: k must be >= 1; got {min(ks)}. pass@0 is not defined")
+        raise input_error("k must be >= 1", source="--k", got=min(ks), fix="pass@0 is not defined")
     return ks
 
 
@@ -123,8 +125,8 @@ def passk(
     """
     with user_errors(debug):
         ks = parse_ks(k)
-        if metric not in METRICS:
-            raise InputError(f"--metric must be one of {', '.join(METRICS)}; got '{metric}'")
+        check_choice(metric, METRICS, "--metric")
+        check_options(level=level, seed=seed, json_out=json_out, bootstrap=bootstrap)
         counts = _load_counts(source, model_col, problem_col, n_col, c_col, correct_col)
         with progress_bar("bootstrap", not quiet) as update:
             tab = passk_table(
@@ -148,17 +150,18 @@ def passk(
         if paired:
             names = [p.strip() for p in paired.split(",")]
             if len(names) != 2:
-                raise InputError(f"--paired expects 'MODEL_A,MODEL_B'; got '{paired}'")
-            diff = paired_difference(
-                counts,
-                names[0],
-                names[1],
-                ks,
-                bootstrap=bootstrap,
-                seed=seed,
-                level=level,
-                source=source,
-            )
+                raise input_error("expects 'MODEL_A,MODEL_B'", source="--paired", got=paired)
+            with progress_bar("paired bootstrap", not quiet):
+                diff = paired_difference(
+                    counts,
+                    names[0],
+                    names[1],
+                    ks,
+                    bootstrap=bootstrap,
+                    seed=seed,
+                    level=level,
+                    source=source,
+                )
             payload["paired"] = _records(diff)
 
         def show() -> None:
@@ -220,8 +223,8 @@ def vote_cmd(
     """
     with user_errors(debug):
         ks = parse_ks(k)
-        if method not in ("majority", "best-of"):
-            raise InputError(f"--method must be 'majority' or 'best-of'; got '{method}'")
+        check_choice(method, ("majority", "best-of"), "--method")
+        check_options(level=level, seed=seed, json_out=json_out, bootstrap=bootstrap)
         samples = load_samples(
             source,
             columns=_columns(
@@ -310,18 +313,20 @@ def coverage_cmd(
     Example: scalewall tts coverage monkeys-pythia-math-counts --json coverage.json
     """
     with user_errors(debug):
+        check_options(level=level, seed=seed, json_out=json_out)
+        for value, flag in ((fit_n, "--fit-n"), (target_k, "--target-k"), (repeats, "--repeats")):
+            check_count(value, flag, minimum=1)
         counts = _load_counts(source, model_col, problem_col, n_col, c_col, correct_col)
-        if fit_n < 1 or target_k < 1 or repeats < 1:
-            raise InputError("--fit-n, --target-k and --repeats must be >= 1")
-        payload = coverage.coverage_summary(
-            model_counts(counts),
-            ls_grid=schaeffer_k_grid() if schaeffer_grid else None,
-            fit_n=fit_n,
-            target_k=target_k,
-            repeats=repeats,
-            seed=seed,
-            level=level,
-        )
+        with progress_bar("coverage fits and backtest", not quiet):
+            payload = coverage.coverage_summary(
+                model_counts(counts),
+                ls_grid=schaeffer_k_grid() if schaeffer_grid else None,
+                fit_n=fit_n,
+                target_k=target_k,
+                repeats=repeats,
+                seed=seed,
+                level=level,
+            )
         payload["source"] = source
 
         def show() -> None:
@@ -381,6 +386,9 @@ def compute_cmd(
     --large brown2024-llama3-70b-math-coverage --small-params 8.03e9 --large-params 70.6e9
     """
     with user_errors(debug):
+        check_options(json_out=json_out)
+        for x, flag in ((small_params, "--small-params"), (large_params, "--large-params")):
+            check_finite(x, flag, positive=True)
         curves = []
         for name, params in ((small, small_params), (large, large_params)):
             kk, acc = load_curve(name)
@@ -402,13 +410,13 @@ def compute_cmd(
             ratio = payload["compute_ratio"]
             if payload["reached"]:
                 out.print(
-                    f"{small} reaches {large}'s single-sample accuracy "
+                    f"{text(small)} reaches {text(large)}'s single-sample accuracy "
                     f"{payload['target_accuracy']:.3f} at {payload['small_samples']:.2f} samples, "
                     f"{ratio:.3f}x its compute"
                 )
             else:
                 out.print(
-                    f"{small} never reaches {large}'s single-sample accuracy "
+                    f"{text(small)} never reaches {text(large)}'s single-sample accuracy "
                     f"{payload['target_accuracy']:.3f} (its best: "
                     f"{payload['small_max_accuracy']:.3f})"
                 )
@@ -447,6 +455,7 @@ def verifier_cmd(
     """
     with user_errors(debug):
         ks = parse_ks(k)
+        check_options(json_out=json_out)
         counts = _load_counts(source, model_col, problem_col, n_col, c_col)
         payload: dict[str, Any] = {
             "source": source,
@@ -473,7 +482,7 @@ def parse_floats(text: str, option: str) -> list[float]:
         if not vals:
             raise ValueError
     except ValueError:
-        raise InputError(f"{option} expects numbers separated by commas; got '{text}'") from None
+        raise input_error("expects numbers separated by commas", source=option, got=text) from None
     return vals
 
 
@@ -533,8 +542,8 @@ def grid_cmd(
     with user_errors(debug):
         ks = parse_ks(k)
         qs = parse_floats(queries, "--queries")
-        if budgets < 1 or max_k < 1:
-            raise InputError("--budgets and --max-k must be >= 1")
+        check_count(budgets, "--budgets", minimum=1)
+        check_count(max_k, "--max-k", minimum=1)
         cells = load_grid(
             source,
             columns=_columns(

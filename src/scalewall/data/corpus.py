@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scalewall.errors import InputError, input_error
+from scalewall.errors import input_error
+from scalewall.validate import read_text
 
 DEFAULT = "tinyshakespeare"
 TABLE_SUFFIXES = (".jsonl", ".ndjson", ".parquet", ".pq")
@@ -46,9 +47,10 @@ def _hf_text(path: Path, column: str) -> str:
     try:
         datasets = importlib.import_module("datasets")
     except ImportError:
-        raise InputError(
-            f"{path} is a Hugging Face dataset folder; reading it needs the 'datasets' package "
-            "(pip install datasets), or export the column to JSONL/Parquet"
+        raise input_error(
+            "is a Hugging Face dataset folder; reading it needs the 'datasets' package",
+            source=str(path),
+            fix="pip install datasets, or export the column to JSONL/Parquet",
         ) from None
     ds = datasets.load_from_disk(str(path))
     if isinstance(ds, datasets.DatasetDict):
@@ -87,16 +89,13 @@ def load_text(corpus: str = DEFAULT, column: str = "text") -> str:
     elif p.suffix.lower() in TABLE_SUFFIXES:
         text = _table_text(p, column)
     else:
-        try:
-            text = p.read_text(encoding="utf-8")
-        except UnicodeDecodeError as e:
-            raise input_error(
-                f"is not UTF-8 text (byte {e.start})", source=corpus, fix="convert it to UTF-8"
-            ) from None
+        text = read_text(p, source=corpus)
     if "\x00" in text:
-        raise InputError(f"{corpus}: binary data, not text; give a text, JSONL or Parquet file")
+        raise input_error(
+            "binary data, not text", source=corpus, fix="give a text, JSONL or Parquet file"
+        )
     if not text.strip():
-        raise InputError(f"{corpus}: the corpus is empty; give a file with text in it")
+        raise input_error("the corpus is empty", source=corpus, fix="give a file with text in it")
     return text
 
 

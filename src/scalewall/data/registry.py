@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from scalewall.errors import InputError, ScalewallError
+from scalewall.errors import ScalewallError, input_error
+from scalewall.validate import did_you_mean
 
 ENV_VAR = "SCALEWALL_DATA_DIR"
 
@@ -933,10 +934,18 @@ def entry(name: str) -> DataEntry:
     try:
         return _BY_NAME[name]
     except KeyError:
-        names = ", ".join(sorted(_BY_NAME))
-        raise InputError(
-            f"unknown data entry '{name}'. Known entries: {names}. Run 'scalewall data list'"
+        hint = closest(name)
+        raise input_error(
+            "unknown data entry",
+            got=name,
+            fix=(f"{hint} " if hint else "")
+            + f"known entries: {', '.join(sorted(_BY_NAME))}; run 'scalewall data list'",
         ) from None
+
+
+def closest(name: str) -> str | None:
+    """A "did you mean" for a mistyped entry name (``chinchila-epoch``), or ``None``."""
+    return did_you_mean(name, list(_BY_NAME))
 
 
 def names_entry(source: str | Path) -> bool:

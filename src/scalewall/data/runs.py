@@ -22,6 +22,7 @@ import pandas as pd
 from scalewall.data import registry
 from scalewall.data.registry import DataEntry
 from scalewall.errors import InputError, ScalewallWarning, input_error
+from scalewall.validate import require_column, to_numbers
 
 NUMERIC = ("N", "D", "C", "loss", "unique_tokens", "step")
 OPTIONAL = ("unique_tokens", "group", "step", "hparam")
@@ -57,7 +58,8 @@ def read_table(path: str | Path) -> pd.DataFrame:
     p = Path(path)
     src = str(path)
     if not p.exists():
-        raise input_error("file not found", source=src, fix="check the path")
+        hint = registry.closest(src) or "check the path, or name a registry entry"
+        raise input_error("file not found", source=src, fix=hint)
     if p.is_dir():
         raise input_error("is a folder, not a table file", source=src)
     if p.stat().st_size == 0:
@@ -137,7 +139,6 @@ def _map_columns(raw: pd.DataFrame, mapping: Mapping[str, str], source: str) -> 
         if col in raw.columns:
             out[target] = raw[col]
         elif target in mapping:
-            known = ", ".join(map(str, raw.columns[:12]))
             flag = {
                 "N": "--n-col",
                 "D": "--d-col",
@@ -147,11 +148,7 @@ def _map_columns(raw: pd.DataFrame, mapping: Mapping[str, str], source: str) -> 
                 "unique_tokens": "--u-col",
                 "step": "--step-col",
             }.get(target, "--group-col")
-            raise input_error(
-                f"column '{col}' (for {target}) not found",
-                source=source,
-                fix=f"columns are: {known}; pass the right name with {flag}",
-            )
+            require_column(raw.columns, col, what=f"for {target}", flag=flag, source=source)
     return out.reset_index(drop=True)
 
 
@@ -203,24 +200,20 @@ def validate_runs(
             got=float(out["N"].iloc[0]),
             fix="add runs at other sizes, or fit a law in D only (--law power-d)",
         )
+    if "loss" in require and out["loss"].nunique() < 2:
+        raise input_error(
+            "the loss is the same in every row: there is no trend to fit",
+            source=source,
+            column="loss",
+            got=float(out["loss"].iloc[0]),
+            fix="check that --loss-col names the loss column",
+        )
     _warn_units(out, source)
     return out.reset_index(drop=True)
 
 
 def _check_numeric(s: pd.Series, col: str, source: str) -> pd.Series:
-    vals = pd.to_numeric(s, errors="coerce")
-    bad_text = vals.isna() & s.notna()
-    if bad_text.any():
-        i = int(np.flatnonzero(bad_text.to_numpy())[0])
-        raise input_error(
-            "expected a number",
-            source=source,
-            row=i + 1,
-            column=col,
-            got=str(s.iloc[i]),
-            fix="remove the text or map another column",
-        )
-    arr = vals.to_numpy(dtype=float)
+    arr = to_numbers(s, column=col, source=source)
     missing = np.isnan(arr)
     if missing.any():
         i = int(np.flatnonzero(missing)[0])

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from scalewall.errors import ScalewallWarning, input_error
+from scalewall.validate import require_column, to_numbers
 
 #: Size columns tried in order when ``size_col`` is not given.
 SIZE_DEFAULTS = ("params", "params_total", "N", "size")
@@ -35,25 +36,11 @@ def _read(source: str | Path | pd.DataFrame, name: str | None) -> tuple[pd.DataF
 
 
 def _column(raw: pd.DataFrame, col: str, what: str, flag: str, src: str) -> str:
-    if col not in raw.columns:
-        known = ", ".join(map(str, raw.columns[:15]))
-        raise input_error(
-            f"column '{col}' ({what}) not found",
-            source=src,
-            fix=f"columns are: {known}; name the right one with {flag}",
-        )
-    return col
+    return require_column(raw.columns, col, what=what, flag=flag, source=src)
 
 
 def _numeric(raw: pd.DataFrame, col: str, src: str) -> pd.Series:
-    v = pd.to_numeric(raw[col], errors="coerce")
-    bad = v.isna() & raw[col].notna()
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise input_error(
-            "must be a number", source=src, row=i + 1, column=col, got=str(raw[col].iloc[i])
-        )
-    return v.astype(float)
+    return pd.Series(to_numbers(raw[col], column=col, source=src, fix=None), index=raw.index)
 
 
 def load_scores(

@@ -10,7 +10,6 @@ two uncertain parameters (a Gaussian copula). Copy a preset (``scalewall forecas
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -21,7 +20,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.stats import norm
 
-from scalewall.errors import InputError
+from scalewall.errors import InputError, input_error
+from scalewall.validate import did_you_mean, parse_toml, read_text
 
 Array = NDArray[np.float64]
 PRESETS = ("epoch-2024", "aggressive", "conservative")
@@ -165,13 +165,13 @@ class Scenario:
         params = dict(self.params)
         for k, v in values.items():
             if k not in params:
-                raise InputError(f"unknown scenario parameter '{k}'")
+                raise input_error("unknown scenario parameter", source=self.source, got=k)
             params[k] = Param(k, f"set to {v:g} by the caller", value=float(v))
         return Scenario(**{**self.__dict__, "params": params})
 
 
 def _err(source: str, key: str, msg: str) -> InputError:
-    return InputError(f"{source}: key '{key}': {msg}")
+    return input_error(msg, source=f"{source}: key '{key}'")
 
 
 def _param(source: str, key: str, spec: Any) -> Param:
@@ -309,8 +309,8 @@ def parse(doc: Mapping[str, Any], source: str = "scenario") -> Scenario:
 def preset_text(name: str) -> str:
     """The TOML text of a built-in preset."""
     if name not in PRESETS:
-        raise InputError(
-            f"unknown preset '{name}'; use one of {', '.join(PRESETS)} or a .toml file"
+        raise input_error(
+            "unknown preset", got=name, fix=f"use one of {', '.join(PRESETS)} or a .toml file"
         )
     return (resources.files("scalewall.forecast") / "presets" / f"{name}.toml").read_text("utf-8")
 
@@ -323,13 +323,15 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     else:
         p = Path(s)
         if not p.is_file():
-            raise InputError(f"{s}: not a preset ({', '.join(PRESETS)}) nor a TOML file")
-        text, source = p.read_text("utf-8"), s
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise InputError(f"{source}: not valid TOML ({e})") from None
-    return parse(doc, source)
+            hint = did_you_mean(s, PRESETS)
+            fix = f"{hint} " if hint else ""
+            raise input_error(
+                "not a preset nor a TOML file",
+                source=s,
+                fix=f"{fix}presets: {', '.join(PRESETS)}",
+            )
+        text, source = read_text(p), s
+    return parse(parse_toml(text, source), source)
 
 
 def correlation_matrix(scenario: Scenario) -> tuple[list[str], Array]:
@@ -348,8 +350,10 @@ def draw(scenario: Scenario, n: int, rng: np.random.Generator) -> dict[str, Arra
     try:
         L = np.linalg.cholesky(R)
     except np.linalg.LinAlgError:
-        raise InputError(
-            f"{scenario.source}: correlations: the matrix is not positive definite; lower some rho"
+        raise input_error(
+            "the matrix is not positive definite",
+            source=f"{scenario.source}: correlations",
+            fix="lower some rho",
         ) from None
     z = rng.standard_normal((n, len(names))) @ L.T
     out = {k: scenario.params[k].from_scores(z[:, i]) for i, k in enumerate(names)}

@@ -11,7 +11,6 @@ keys fail with one line naming the key.
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -20,8 +19,9 @@ from typing import Any
 
 import pandas as pd
 
-from scalewall.errors import InputError
+from scalewall.errors import InputError, input_error
 from scalewall.lm.config import RunConfig, from_mapping
+from scalewall.validate import did_you_mean, parse_toml, read_text
 
 KINDS = ("scaling", "repeat", "collapse")
 TOP_KEYS = (
@@ -153,22 +153,20 @@ def presets() -> list[str]:
 def load(path: str | Path | None = None, preset: str | None = None) -> Sweep:
     """A sweep from a TOML file or a preset name (exactly one of the two)."""
     if (path is None) == (preset is None):
-        raise InputError("give a sweep file or --preset NAME (one of the two)")
+        raise input_error("give a sweep file or --preset NAME (one of the two)")
     if preset is not None:
         if preset not in presets():
-            raise InputError(f"unknown preset '{preset}'; choose one of: {', '.join(presets())}")
+            hint = did_you_mean(preset, presets())
+            fix = (f"{hint} " if hint else "") + f"choose one of: {', '.join(presets())}"
+            raise input_error("unknown preset", source="--preset", got=preset, fix=fix)
         text = (resources.files("scalewall.lm") / "presets" / f"{preset}.toml").read_text()
         source = f"preset {preset}"
     else:
         p = Path(str(path))
         if not p.is_file():
-            raise InputError(f"{p}: sweep file not found")
-        text, source = p.read_text(encoding="utf-8"), str(p)
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise InputError(f"{source}: not valid TOML ({e})") from None
-    return parse(raw, source)
+            raise input_error("sweep file not found", source=str(p), fix="check the path")
+        text, source = read_text(p), str(p)
+    return parse(parse_toml(text, source), source)
 
 
 def runs_table(configs: Sequence[RunConfig], finals: Sequence[Mapping[str, Any]]) -> pd.DataFrame:

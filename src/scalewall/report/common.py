@@ -67,7 +67,7 @@ def fmt_num(v: float | None, lo: float | None = None, hi: float | None = None) -
     scale, suffix = 1.0, ""
     if v != 0 and (abs(v) >= 1e5 or abs(v) < 1e-3):
         e = math.floor(math.log10(abs(v)))
-        scale, suffix = 10.0**e, f" \u00d710<sup>{e}</sup>"
+        scale, suffix = 10.0**e, f"\u00a0\u00d710<sup>{e}</sup>"  # no-break: one token
     s_lo = lo / scale if lo is not None and _finite(lo) else None
     s_hi = hi / scale if hi is not None and _finite(hi) else None
     d = _decimals(v / scale, s_lo, s_hi)
@@ -89,6 +89,19 @@ def fmt_cell(v: float | None, lo: float | None = None, hi: float | None = None) 
     return f"{est} <span class=iv>{iv}</span>" if iv else est
 
 
+def fmt_year(v: float | None, lo: float | None = None, hi: float | None = None) -> str:
+    """A year and its interval as ``2030.4 [2028.1, 2033.2]``, in a ``year`` span.
+
+    Years are labels on a calendar, not quantities: no thousands separator (2,030 reads as a
+    count) and one decimal, the resolution of the mid-year grid the forecasts are drawn on.
+    """
+    if v is None or not _finite(v):
+        return "n/a"
+    if lo is None or hi is None or not (_finite(lo) and _finite(hi)):
+        return f"<span class=year>{v:.1f}</span>"
+    return f"<span class=year>{v:.1f} <span class=iv>[{lo:.1f}, {hi:.1f}]</span></span>"
+
+
 def exp10(c: float) -> str:
     e = round(math.log10(c))
     if abs(c / 10.0**e - 1) < 1e-9:
@@ -107,10 +120,14 @@ def table(
     row_attrs: Sequence[str] | None = None,
     header_html: str = "",
 ) -> str:
-    """A table whose cells are already HTML; numeric columns are right-aligned."""
+    """A table whose cells are already HTML; numeric columns are right-aligned.
+
+    The table sits in a ``scroll`` box: a table wider than the page column scrolls inside it
+    instead of pushing past the column's edge.
+    """
     num = list(numeric) if numeric is not None else [False] * len(headers)
     tid = f' id="{table_id}"' if table_id else ""
-    parts = [f"<table{tid}>"]
+    parts = [f"<div class=scroll><table{tid}>"]
     if caption:
         parts.append(f"<caption>{caption}</caption>")
     head = (
@@ -129,7 +146,7 @@ def table(
             f"<td{' class=num' if n else ''}>{c}</td>" for c, n in zip(r, num, strict=True)
         )
         parts.append(f"<tr{attrs}>{cells}</tr>")
-    parts.append("</tbody></table>")
+    parts.append("</tbody></table></div>")
     return "".join(parts)
 
 
@@ -156,6 +173,7 @@ __all__ = [
     "first_command",
     "fmt_cell",
     "fmt_num",
+    "fmt_year",
     "read_csv",
     "read_json",
     "table",

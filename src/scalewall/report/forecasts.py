@@ -13,6 +13,7 @@ from scalewall.report.common import (
     FigureFile,
     figure_html,
     fmt_cell,
+    fmt_year,
     read_json,
     table,
 )
@@ -37,7 +38,7 @@ def _rate_rows(payload: Mapping[str, Any]) -> list[list[str]]:
 def _yr(d: Mapping[str, Any]) -> str:
     if d["median_year"] is None:
         return "not by the horizon"
-    return fmt_cell(d["median_year"], d["p10_year"], d["p90_year"])
+    return fmt_year(d["median_year"], d["p10_year"], d["p90_year"])
 
 
 def render_forecasts(folder: Path, figs: Sequence[FigureFile]) -> str:

@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from scalewall.report.common import read_csv, read_json
-from scalewall.report.figures import OKABE_ITO, REFERENCE, FigureBuilder
+from scalewall.report.figures import OKABE_ITO, REFERENCE, FigureBuilder, year_ticks
 
 #: One colour per wall, the same in every figure (Okabe & Ito 2008).
 WALL_COLORS = {
@@ -44,6 +44,7 @@ def stock_vs_demand(folder: Path) -> tuple[Figure, str, str]:
         )
     ax.set_yscale("log")
     ax.set_xlabel("year")
+    year_ticks(ax.xaxis)
     ax.set_ylabel("tokens")
     ax.legend(loc="upper left")
     title = "Stock of public text against the largest training set"
@@ -67,6 +68,7 @@ def p_binding(folder: Path) -> tuple[Figure, str, str]:
     ax.plot(py["year"], py["any"], color=REFERENCE, lw=1.2, ls="--", label="any wall")
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlabel("year (read at mid-year)")
+    year_ticks(ax.xaxis)
     ax.set_ylabel("probability the wall binds")
     ax.legend(loc="lower right")
     title = "Probability that each wall binds, by year"
@@ -105,6 +107,7 @@ def tornado(folder: Path) -> tuple[Figure, str, str]:
         yy, [f"{i} (\u03c1 {r:+.2f})" for i, r in zip(s["input"], s["spearman"], strict=True)]
     )
     ax.set_xlabel("median year of the first wall")
+    year_ticks(ax.xaxis, whole=False)
     ax.legend(loc="lower right")
     title = "What moves the first wall: sensitivity of its year to each input"
     caption = (
@@ -138,6 +141,7 @@ def compute_trend(folder: Path) -> tuple[Figure, str, str]:
     )
     ax.set_yscale("log")
     ax.set_xlabel("publication date (year)")
+    year_ticks(ax.xaxis)
     ax.set_ylabel("training compute (FLOP)")
     ax.legend(loc="upper left")
     title = "Training compute of notable models and the frontier trend"

@@ -33,7 +33,7 @@ from scalewall.report.claims import (
     Claim,
     claims_records,
 )
-from scalewall.report.common import cmd, fmt_cell, fmt_num, read_json, table
+from scalewall.report.common import cmd, fmt_cell, fmt_num, fmt_year, read_json, table
 from scalewall.report.figures import make_figures
 from scalewall.report.parts import PARTS
 from scalewall.storage import write_atomic
@@ -65,6 +65,8 @@ def render_claims(claims: Sequence[Claim], present: set[str]) -> str:
     for c in claims:
         if c.value is None:
             value = "<span class=muted>\u2014</span>"
+        elif c.unit == "year":
+            value = fmt_year(c.value, c.lo, c.hi)
         elif c.unit.startswith("%"):
             est, iv = fmt_num(c.value, c.lo, c.hi)
             value = f"{est}% <span class=iv>{iv}</span>"
@@ -154,27 +156,53 @@ def render_sources(manifest: Mapping[str, Any]) -> str:
     )
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def render_reproduce(manifest: Mapping[str, Any], claims: Sequence[Claim]) -> str:
-    rows = []
-    for sec in manifest.get("sections", []):
-        notes = sec.get("notes", {})
-        for fname, cmds in sec.get("commands", {}).items():
-            rows.append(
-                [
-                    f"<code>{escape(sec['name'])}/{escape(fname)}</code>",
-                    "<br>".join(cmd(c) for c in cmds),
-                    escape(notes.get(fname, "")),
-                ]
-            )
+    """'How to reproduce': the whole run in one line, then one folded group per section.
+
+    Inside a group each command appears once, followed by the stored files it writes and the
+    claims it measures, so the section stays a few lines long however many files there are.
+    """
+    claims_by: dict[tuple[str, str], list[str]] = {}
     for c in claims:
         if c.command:
-            rows.append([f"claim {c.id}", cmd(c.command), escape(c.source)])
-    listing = table(["numbers", "command", "where"], rows)
+            claims_by.setdefault((c.section, c.command), []).append(str(c.id))
+    groups = []
+    for sec in manifest.get("sections", []):
+        part = PARTS.get(sec["name"])
+        anchor = part.anchor if part is not None else sec["name"]
+        notes = sec.get("notes", {})
+        writes: dict[str, list[str]] = {}
+        for fname, cmds in sec.get("commands", {}).items():
+            note = notes.get(fname)
+            shown = f"<code>{escape(fname)}</code>" + (f" ({escape(note)})" if note else "")
+            for command in cmds:
+                writes.setdefault(command, []).append(shown)
+        for section, command in claims_by:
+            if section == anchor:
+                writes.setdefault(command, [])
+        items = []
+        for command, files in writes.items():
+            ids = claims_by.get((anchor, command), [])
+            what = [f"writes {', '.join(files)}"] if files else []
+            what += [f"claims {', '.join(ids)}"] if ids else []
+            items.append(f"<li>{cmd(command)}<div class=detail>{'; '.join(what)}</div></li>")
+        title = escape(SECTION_TITLES.get(anchor, sec["name"]))
+        n_files = len(sec.get("commands", {}))
+        groups.append(
+            f"<details><summary>{title}: {_count(len(writes), 'command')}, "
+            f"{_count(n_files, 'stored file')}"
+            f"</summary><ul class=repro>{''.join(items)}</ul></details>"
+        )
     return (
         "<p>The whole folder and this report: "
         f"{cmd(manifest.get('command', 'scalewall demo'))}; the report alone, from the stored "
         f"results: {cmd('scalewall report RESULTS_DIR')}. Each stored file and claim comes from "
-        "the command next to it (the same seed gives the same numbers):</p>" + listing
+        "one of the commands below, run in the section's folder (the same seed gives the same "
+        "numbers):</p>" + "".join(groups)
     )
 
 
@@ -207,7 +235,8 @@ caption { text-align: left; color: var(--muted); padding-bottom: .3rem; }
 th, td { padding: .4rem .6rem; border-bottom: 1px solid var(--rule); vertical-align: top;
   text-align: left; }
 thead th { border-bottom: 1.5px solid var(--fg); font-weight: 600; }
-.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.num { text-align: right; font-variant-numeric: tabular-nums; }
+.num .iv { white-space: nowrap; }  /* a narrow column breaks between estimate and interval */
 .iv { color: var(--muted); }
 tbody tr:hover { background: #fafafa; }
 #claims td:nth-child(2) { font-weight: 500; min-width: 14rem; }
@@ -222,6 +251,12 @@ tr[data-verdict="not measured yet"] .verdict { color: var(--none); background: #
   font-weight: 500; }
 tr[data-verdict="not measured yet"] td { color: var(--muted); }
 ul.rules li { margin-bottom: .4rem; }
+details { border-bottom: 1px solid var(--rule); padding: .35rem 0; }
+summary { cursor: pointer; font-weight: 600; }
+ul.repro { margin: .4rem 0 .2rem; padding-left: 1.2rem; }
+ul.repro li { margin-bottom: .5rem; max-width: none; }
+.scroll { overflow-x: auto; max-width: 100%; }
+.scroll table { margin-top: 0; }
 figure { margin: 1.6rem 0; }
 figure img { display: block; max-width: 100%; height: auto; margin: 0 auto; }
 figcaption { font-size: .88rem; color: var(--muted); max-width: 48rem; margin: .5rem auto 0; }

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
+from scalewall.errors import ScalewallWarning
 from scalewall.lm import claims as lm_claims
 from scalewall.report import lm_figures
 from scalewall.report.common import (
@@ -44,6 +46,10 @@ def render_lm(folder: Path, figs: Sequence[FigureFile]) -> str:
     notes = list(fit.get("warnings", []))
     if fit["params"].get("E", 1.0) < 1e-6:
         notes.append("E sits at its lower bound 0: runs this small and short do not pin the floor")
+    outside = lm_figures.envelope_note(folder)
+    if outside:
+        notes.append(outside)
+        warnings.warn(f"own LM runs: {outside}", ScalewallWarning, stacklevel=2)
     if notes:
         law += "<ul class=note>" + "".join(f"<li>{escape(w)}</li>" for w in notes) + "</ul>"
     cf_html = ""

@@ -7,8 +7,25 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
+from scalewall.laws.envelope import frontier_outside_runs
 from scalewall.report.common import read_csv, read_json
 from scalewall.report.figures import OKABE_ITO, REFERENCE, FigureBuilder
+
+
+def envelope_note(folder: Path) -> str:
+    """One sentence when the fitted frontier lies outside the runs' envelope, else ''."""
+    if not (folder / "frontier.csv").is_file():
+        return ""
+    reasons = frontier_outside_runs(
+        read_csv(folder / "runs.csv"), read_csv(folder / "frontier.csv")
+    )
+    if not reasons:
+        return ""
+    return (
+        "The fitted frontier lies outside the observed runs' envelope: "
+        + "; ".join(reasons)
+        + ". Read it as the law's extrapolation, not as a loss these runs reached."
+    )
 
 
 def loss_vs_compute(folder: Path) -> tuple[Figure, str, str]:
@@ -33,7 +50,8 @@ def loss_vs_compute(folder: Path) -> tuple[Figure, str, str]:
         "Own LM runs: held-out loss against compute",
         "Each point is one model trained here on Tiny Shakespeare (characters); lines join runs "
         "of one size N (non-embedding parameters). Grey: the compute-optimal loss of the "
-        "Chinchilla law fitted to these runs, with its 95% bootstrap band.",
+        "Chinchilla law fitted to these runs, with its 95% bootstrap band. "
+        + envelope_note(folder),
     )
 
 

@@ -21,6 +21,7 @@ import pandas as pd
 from scalewall.data.registry import names_entry
 from scalewall.data.runs import read_source, read_table
 from scalewall.errors import input_error
+from scalewall.validate import require_column, to_numbers
 
 #: Canonical column -> the CLI flag that maps it, for messages.
 FLAGS = {
@@ -96,12 +97,7 @@ def _pick(
     if col in raw.columns:
         return raw[col]
     if required or name in mapping:
-        known = ", ".join(map(str, raw.columns[:12]))
-        raise input_error(
-            f"column '{col}' (for {name}) not found",
-            source=source,
-            fix=f"columns are: {known}; pass the right name with {FLAGS[name]}",
-        )
+        require_column(raw.columns, col, what=f"for {name}", flag=FLAGS[name], source=source)
     return None
 
 
@@ -112,7 +108,7 @@ def _need(raw: pd.DataFrame, mapping: Mapping[str, str], name: str, source: str)
 
 
 def _integers(s: pd.Series, name: str, source: str, col: str) -> np.ndarray:
-    vals = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
+    vals = to_numbers(s, column=col, source=source, fix="give counts of samples as whole numbers")
     bad = ~np.isfinite(vals) | (vals != np.round(vals))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
@@ -366,13 +362,8 @@ def load_curve(
     raw.columns = [str(col).strip() for col in raw.columns]
     vals = {}
     for col, what in ((x_col, "samples k"), (y_col, "accuracy")):
-        if col not in raw.columns:
-            raise input_error(
-                f"column '{col}' ({what}) not found",
-                source=name,
-                fix=f"columns are: {', '.join(map(str, raw.columns[:12]))}",
-            )
-        v = pd.to_numeric(raw[col], errors="coerce").to_numpy(dtype=float)
+        require_column(raw.columns, col, what=what, source=name)
+        v = to_numbers(raw[col], column=col, source=name)
         bad = ~np.isfinite(v) | (v <= 0 if col == x_col else (v < 0) | (v > 1))
         if bad.any():
             i = int(np.flatnonzero(bad)[0])

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from typing import Any, Literal, cast
 
 from scalewall.collapse.models.base import Fitted, Model
-from scalewall.errors import InputError, input_error
+from scalewall.errors import input_error
+from scalewall.validate import did_you_mean
 
 #: Model names the CLI and config files accept.
 MODELS = (
@@ -21,33 +22,41 @@ MODELS = (
     "linear-regression",
     "logistic-regression",
 )
+#: Options the n-gram models read before their constructor (the corpus, not the model).
+_CORPUS_OPTIONS = ("corpus", "column")
 
 
 def make_model(name: str, **opts: Any) -> Model:
-    """A model by name; ``opts`` are its constructor options (unknown names list the valid).
+    """A model by name; ``opts`` are its constructor options, checked against its signature.
 
+    An unknown option lists the valid ones; a value of the wrong kind (``-o d=abc``) is an
+    :class:`InputError` naming the option, not a Python ``TypeError`` from deep inside the model.
     Numeric options (sizes, counts, scales, tolerances) must be finite and >= 0, and whole where
     the default is an integer; the model checks its own tighter bounds when it is built.
     """
     ctor = constructor(name)
-    defaults = numeric_options(name)
+    params = inspect.signature(ctor).parameters
+    src = f"model '{name}'"
     for key, value in opts.items():
-        if key not in defaults or isinstance(value, bool) or not isinstance(value, int | float):
+        if key in _CORPUS_OPTIONS and name in ("char-ngram", "word-ngram"):
             continue
+        if key not in params:
+            valid = ", ".join(k for k in params if k not in ("self", "corpus"))
+            raise input_error("unknown option", source=src, got=key, fix=f"options are: {valid}")
+        default = params[key].default
+        if isinstance(default, bool) or isinstance(value, bool):
+            continue
+        if isinstance(default, int | float) and not isinstance(value, int | float):
+            kind = "a whole number" if isinstance(default, int) else "a number"
+            raise input_error(f"option '{key}' must be {kind}", source=src, got=value)
+        if not isinstance(value, int | float):
+            continue
+        where = f"{src} option '{key}'"
         if not math.isfinite(value) or value < 0:
-            raise input_error(
-                "must be a finite number >= 0", source=f"model '{name}' option '{key}'", got=value
-            )
-        if isinstance(defaults[key], int) and not float(value).is_integer():
-            raise input_error(
-                "must be a whole number", source=f"model '{name}' option '{key}'", got=value
-            )
-    try:
-        return _build(name, ctor, dict(opts))
-    except TypeError as e:
-        raise InputError(
-            f"model '{name}': bad option ({e}); see the README for its options"
-        ) from None
+            raise input_error("must be a finite number >= 0", source=where, got=value)
+        if isinstance(default, int) and not float(value).is_integer():
+            raise input_error("must be a whole number", source=where, got=value)
+    return _build(name, ctor, dict(opts))
 
 
 def constructor(name: str) -> Callable[..., Any]:
@@ -80,7 +89,9 @@ def constructor(name: str) -> Callable[..., Any]:
         from scalewall.collapse.models.logistic import LogisticRegression
 
         return LogisticRegression
-    raise InputError(f"unknown model '{name}'; valid: {', '.join(MODELS)}")
+    hint = did_you_mean(name, MODELS)
+    fix = f"{hint} " if hint else ""
+    raise input_error("unknown model", got=name, fix=f"{fix}valid: {', '.join(MODELS)}")
 
 
 def numeric_options(name: str) -> dict[str, int | float]:
