@@ -23,7 +23,8 @@ Tests (each stated in ``settings``):
   the 90% bootstrap interval lies inside (TOST at 5%); a gain (decline) is shown when the 95%
   interval is above (below) zero; otherwise inconclusive.
 - **inverse scaling**: one-sided t test of a negative linear slope with HC3 standard errors,
-  Holm-adjusted over the benchmarks tested. Power: a benchmark could show a fall of
+  one point per model (its variants' mean score: they share its compute and are not independent
+  draws), Holm-adjusted over the benchmarks tested. Power: a benchmark could show a fall of
   ``inverse_effect`` points per decade when ``(t_{1-alpha/m} + t_{0.8}) * s / sqrt(Sxx)`` (its
   residual SD and spread of compute, at Holm's strictest level) is at most that fall.
 - **confounding**: the linear slope with release year as a second regressor (OLS, HC3 t intervals).
@@ -198,7 +199,13 @@ def _analyze_one(
         row["gain_lo"], row["gain_hi"] = row["gain_lo90"], row["gain_hi90"] = nan2
         row["rel_error_reduction_lo"], row["rel_error_reduction_hi"] = nan2
         row["verdict"] = "not testable" if meta.bounded else "native units"
-    # Inverse scaling and its power: OLS with HC3, one-sided.
+    # Inverse scaling and its power: OLS with HC3, one-sided, one point per model. A model's
+    # effort variants share its training compute and are not independent draws; under the
+    # 'all' rule they enter as the model's mean score (under 'best' each model has one row).
+    per_model = g.groupby("model", sort=False).agg(
+        x=("log10_compute", "first"), y=("score", "mean"), year=("release_year", "mean")
+    )
+    x, y = per_model["x"].to_numpy(float), per_model["y"].to_numpy(float)
     n = x.size
     X = np.column_stack([np.ones(n), x])
     beta, se = ols_hc3(X, pts * y)
@@ -210,7 +217,7 @@ def _analyze_one(
     row["residual_sd"] = sd
     row["_se_ols"] = sd / np.sqrt(sxx) if sxx > 0 else np.nan
     # Confounding: release year as a second regressor, on the models with a known date.
-    yr = g["release_year"].to_numpy(float)
+    yr = per_model["year"].to_numpy(float)
     k = np.isfinite(yr)
     nk, xk, yk = int(k.sum()), x[k], yr[k]
     row["n_with_year"] = nk
@@ -228,7 +235,7 @@ def _analyze_one(
         row["year_slope_per_year"] = np.nan
     # Flags, never averaged away.
     if meta.bounded:
-        row["near_ceiling"] = bool(y.max() >= meta.ceiling - NEAR_CEILING)
+        row["near_ceiling"] = bool(g["score"].max() >= meta.ceiling - NEAR_CEILING)
         row["at_chance"] = bool(np.median(y) <= meta.floor + AT_CHANCE)
     else:
         row["near_ceiling"] = row["at_chance"] = False
@@ -331,10 +338,16 @@ def analyze_hub(
     clip : float
         Scores are clipped this far inside (floor, ceiling) before the logit.
     """
-    if margin <= 0 or bootstrap < 50 or not 0 < level < 1 or not 0 < alpha < 0.5:
+    if not 0 < margin < np.inf or bootstrap < 50 or not 0 < level < 1 or not 0 < alpha < 0.5:
         raise input_error(
-            "need margin > 0, bootstrap >= 50, level in (0, 1), alpha in (0, 0.5)",
+            "need a finite margin > 0, bootstrap >= 50, level in (0, 1), alpha in (0, 0.5)",
             got=f"margin={margin}, bootstrap={bootstrap}, level={level}, alpha={alpha}",
+        )
+    if inverse_effect is not None and not 0 < inverse_effect < np.inf:
+        raise input_error(
+            "the fall the power rule asks about must be a finite number > 0 (points per decade)",
+            column="--inverse-effect",
+            got=inverse_effect,
         )
     if min_models < 4:
         raise input_error("min_models must be at least 4", column="--min-models", got=min_models)
@@ -373,6 +386,13 @@ def analyze_hub(
         used.append(g)
     if progress:
         progress(step, len(keys), len(keys))
+    if not used:
+        most = max((r["n_models"] for r in rows), default=0)
+        raise input_error(
+            f"no benchmark has {min_models} models with known training compute to fit",
+            got=f"at most {most} models in {len(rows)} benchmark(s)",
+            fix="add models, or lower --min-models (at least 4)",
+        )
     res = pd.DataFrame(rows)
     res = _inverse_scaling(res, s)
     settings = _settings_dict(table, s, bootstrap, seed, min_models)
@@ -395,7 +415,7 @@ def _inverse_scaling(res: pd.DataFrame, s: _Settings) -> pd.DataFrame:
     res["slope_p_negative_holm"] = np.nan
     res.loc[tested, "slope_p_negative_holm"] = holm(res.loc[tested, "slope_p_negative"])
     res["inverse_scaling"] = res["slope_p_negative_holm"] < s.alpha
-    df = (res["n_rows"] - 2).clip(lower=1)
+    df = (res["n_models"] - 2).clip(lower=1)
     detect = (stats.t.ppf(1 - s.alpha / max(m, 1), df) + stats.t.ppf(POWER, df)) * res["_se_ols"]
     res["detectable_fall"] = detect.where(res["bounded"] & tested)
     res["powered_for_fall"] = (res["detectable_fall"] <= s.inverse_effect).where(
@@ -428,8 +448,9 @@ def _settings_dict(
         "tost": f"equivalent when the {100 * (1 - 2 * s.alpha):.0f}% bootstrap interval of the "
         f"gain per 10x lies inside +-{s.margin:g} points (TOST at {s.alpha:g}); gain/decline "
         f"when the {100 * s.level:.0f}% interval excludes 0",
-        "inverse_scaling_test": "one-sided t test of the linear slope (HC3 SE), Holm-adjusted "
-        "over the fitted benchmarks (family-wise error under any dependence)",
+        "inverse_scaling_test": "one-sided t test of the linear slope (HC3 SE), one point per "
+        "model (variants averaged), Holm-adjusted over the fitted benchmarks (family-wise error "
+        "under any dependence)",
         "power_rule": f"a benchmark could show a fall of {s.inverse_effect:g} points per decade "
         f"when (t(1 - alpha/m) + t({POWER})) * residual SD / sqrt(Sxx) <= {s.inverse_effect:g}",
         "confounding": "linear slope with release year (decimal) as a second regressor, HC3 t "
