@@ -387,7 +387,7 @@ def analyze_hub(
     if progress:
         progress(step, len(keys), len(keys))
     if not used:
-        most = max((r["n_models"] for r in rows), default=0)
+        most = max((int(r["n_models"]) for r in rows), default=0)
         raise input_error(
             f"no benchmark has {min_models} models with known training compute to fit",
             got=f"at most {most} models in {len(rows)} benchmark(s)",
