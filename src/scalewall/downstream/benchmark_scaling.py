@@ -387,7 +387,8 @@ def analyze_hub(
     if progress:
         progress(step, len(keys), len(keys))
     if not used:
-        most = max((int(r["n_models"]) for r in rows), default=0)
+        per = table.scores.groupby("benchmark")["model"].nunique()
+        most = int(per.max()) if len(per) else 0
         raise input_error(
             f"no benchmark has {min_models} models with known training compute to fit",
             got=f"at most {most} models in {len(rows)} benchmark(s)",
