@@ -13,8 +13,8 @@ from scalewall.downstream.benchmark_scaling import (
     from_logit,
     frontier,
     ols_hc3,
-    tost_verdict,
 )
+from scalewall.downstream.equivalence import interval_verdict
 from scalewall.downstream.hub import COLUMNS, HubTable
 from scalewall.downstream.hub_meta import HubBenchmark
 from scalewall.errors import InputError
@@ -83,7 +83,7 @@ def test_logit_slope_recovered_within_its_interval() -> None:
     ],
 )
 def test_tost_branches(interval: tuple[float, float, float, float], verdict: str) -> None:
-    assert tost_verdict(*interval, margin=2.0) == verdict
+    assert interval_verdict(*interval, margin=2.0) == verdict
 
 
 def test_tost_end_to_end_flat_and_steep() -> None:

@@ -42,6 +42,7 @@ from numpy.typing import NDArray
 from scipy import stats
 from scipy.special import expit, logit
 
+from scalewall.downstream.equivalence import interval_verdict
 from scalewall.downstream.hub import HubTable
 from scalewall.downstream.hub_meta import HubBenchmark
 from scalewall.downstream.trends import holm, wilson
@@ -97,20 +98,6 @@ def ols_hc3(X: Array, y: Array) -> tuple[Array, Array]:
         u = np.where(h < 1 - 1e-10, e / (1 - h), 0.0)
     cov = inv @ (X.T * u**2) @ X @ inv
     return beta, np.sqrt(np.diag(cov))
-
-
-def tost_verdict(lo90: float, hi90: float, lo95: float, hi95: float, margin: float) -> str:
-    """'equivalent' (90% interval inside +-margin: TOST at 5%), else 'gain' or 'decline' (95%
-    interval excludes 0), else 'inconclusive'; 'not testable' without an interval."""
-    if not all(np.isfinite([lo90, hi90, lo95, hi95])):
-        return "not testable"
-    if -margin < lo90 and hi90 < margin:
-        return "equivalent"
-    if lo95 > 0:
-        return "gain"
-    if hi95 < 0:
-        return "decline"
-    return "inconclusive"
 
 
 # -- one benchmark -------------------------------------------------------------------------------
@@ -190,7 +177,7 @@ def _analyze_one(
         row["gain_lo90"], row["gain_hi90"] = lo90, hi90
         row["rel_error_reduction"] = float(r0[0])
         row["rel_error_reduction_lo"], row["rel_error_reduction_hi"] = _interval(rb, lvl)
-        row["verdict"] = tost_verdict(lo90, hi90, row["gain_lo"], row["gain_hi"], s.margin)
+        row["verdict"] = interval_verdict(lo90, hi90, row["gain_lo"], row["gain_hi"], s.margin)
         sig = at(c0, d0, grid)[0] * pts
         curves["logit"] = (sig, *percentile_interval(at(cb, db, grid) * pts, lvl))
     else:
@@ -535,6 +522,5 @@ __all__ = [
     "ols_hc3",
     "summarize",
     "to_logit",
-    "tost_verdict",
     "wls",
 ]
