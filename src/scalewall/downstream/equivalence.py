@@ -91,19 +91,21 @@ def tost(difference: float, se: float, margin: float, alpha: float = 0.05) -> Eq
     p_high = float(stats.norm.cdf((difference - margin) / se))  # H0: difference >= +margin
     p_diff = float(2 * stats.norm.sf(abs(difference) / se))
     z1, z2 = float(stats.norm.ppf(1 - alpha)), float(stats.norm.ppf(1 - alpha / 2))
-    ci = [float(difference + sign * z * se) for z in (z1, z2) for sign in (-1, 1)]
+    lo90, hi90, lo95, hi95 = (
+        float(difference + sign * z * se) for z in (z1, z2) for sign in (-1, 1)
+    )
     # The intervals decide exactly as the p-values do: p_tost < alpha iff the 1 - 2 alpha
     # interval is inside the margin, p_diff < alpha iff the 1 - alpha one excludes 0.
-    verdict = interval_verdict(*ci, margin)
+    verdict = interval_verdict(lo90, hi90, lo95, hi95, margin)
     return Equivalence(
         difference=float(difference),
         se=float(se),
         margin=float(margin),
         alpha=float(alpha),
-        ci90_lo=ci[0],
-        ci90_hi=ci[1],
-        ci95_lo=ci[2],
-        ci95_hi=ci[3],
+        ci90_lo=lo90,
+        ci90_hi=hi90,
+        ci95_lo=lo95,
+        ci95_hi=hi95,
         p_tost=max(p_low, p_high),
         p_difference=p_diff,
         verdict=DIFFERENT if verdict in (GAIN, DECLINE) else verdict,
