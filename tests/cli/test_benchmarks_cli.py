@@ -47,3 +47,17 @@ def test_malformed_hub_table_exits_2_with_one_line(tmp_path: Path) -> None:
 def test_bad_option_exits_2() -> None:
     assert "--variant must be" in one_line_error(["benchmarks", "mmlu", "--variant", "fast"])
     assert "margin > 0" in one_line_error(["benchmarks", "mmlu", "--margin", "-1"])
+
+
+def test_nan_margin_and_too_few_models_exit_2(tmp_path: Path) -> None:
+    assert "margin" in one_line_error(["benchmarks", "mmlu", "--margin", "nan"])
+    p = tmp_path / "tiny_hub.csv"
+    pd.DataFrame(
+        {
+            "Model version": ["a", "b", "c"],
+            "Score": [0.4, 0.5, 0.6],
+            "Release date": ["2024-01-01", "2024-02-01", "2024-03-01"],
+            "Training compute (FLOP)": [1e22, 1e23, 1e24],
+        }
+    ).to_csv(p, index=False)
+    assert "--min-models" in one_line_error(["benchmarks", str(p)])

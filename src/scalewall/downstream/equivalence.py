@@ -81,8 +81,10 @@ class Equivalence:
 
 def tost(difference: float, se: float, margin: float, alpha: float = 0.05) -> Equivalence:
     """Two one-sided z tests of ``|difference| < margin``, plus the two-sided test of 0."""
-    if not margin > 0:
-        raise input_error("the equivalence margin must be > 0", column="margin", got=margin)
+    if not 0 < margin < np.inf:
+        raise input_error(
+            "the equivalence margin must be a finite number > 0", column="margin", got=margin
+        )
     if not 0 < alpha < 0.5:
         raise input_error("alpha must be in (0, 0.5)", column="alpha", got=alpha)
     if not se > 0:

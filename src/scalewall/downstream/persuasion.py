@@ -364,8 +364,10 @@ def analyze(
         )
     if not 0 < level < 1:
         raise input_error("the interval level must be in (0, 1)", column="level", got=level)
-    if not margin > 0:
-        raise input_error("the equivalence margin must be > 0", column="margin", got=margin)
+    if not 0 < margin < math.inf:
+        raise input_error(
+            "the equivalence margin must be a finite number > 0", column="margin", got=margin
+        )
     if not 0 < alpha < 0.5:
         raise input_error("alpha must be in (0, 0.5)", column="alpha", got=alpha)
     msgs = load_messages(messages, frontier_params_b)
