@@ -447,9 +447,10 @@ def grid_summary(
     """The whole analysis as one JSON payload (schema in the README, 'scalewall tts grid')."""
     if not 0 < level < 1:
         raise input_error("the interval level must be in (0, 1)", column="level", got=level)
-    if tokens_per_sample <= 0 or any(not q > 0 for q in queries) or not queries:
+    finite_positive = [tokens_per_sample, *queries]
+    if not queries or not all(0 < v < np.inf for v in finite_positive):
         raise input_error(
-            "tokens per sample and every Q (queries served) must be > 0",
+            "tokens per sample and every Q (queries served) must be finite numbers > 0",
             got=f"tokens={tokens_per_sample}, queries={list(queries)}",
         )
     if max(ks) > max_k:
