@@ -136,3 +136,13 @@ def test_every_hub_entry_has_reading_rules() -> None:
         assert m.floor_reason, key
         if m.bounded:
             assert 0 <= m.floor < m.ceiling <= 1, key
+
+
+def test_one_benchmark_named_twice_is_refused(tmp_path: Path) -> None:
+    # 'mmlu epoch-hub-mmlu' (or a file named like a hub key) used to stack the same models twice
+    # into one benchmark: every row counted double
+    with pytest.raises(InputError, match="given twice"):
+        load_hub(["mmlu", "epoch-hub-mmlu"])
+    p = _hub_file(tmp_path)
+    with pytest.raises(InputError, match="given twice"):
+        load_hub([str(p), str(p)])

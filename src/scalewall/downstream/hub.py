@@ -267,6 +267,12 @@ def load_hub(sources: Sequence[str] = (), variant: str = "best") -> HubTable:
         rows, counts, m = read_benchmark(s)
         rows = apply_variant(rows, variant, counts)
         key = str(rows["benchmark"].iloc[0]) if len(rows) else s.removeprefix(PREFIX)
+        if key in meta:
+            raise input_error(
+                f"benchmark '{key}' given twice: its models would count double",
+                source=s,
+                fix="name each hub file once (a file's name must differ from the hub keys)",
+            )
         meta[key] = m
         parts.append(rows)
         dropped += [{"benchmark": key, "reason": r, "rows": n} for r, n in counts.items()]
