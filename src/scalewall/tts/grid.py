@@ -383,8 +383,10 @@ def optimal_split(
     ``budgets`` in FLOPs, or a count of budgets log-spaced between the cheapest and the dearest
     (cell, k) at that Q. Ties go to the smaller model, then fewer tokens, then fewer samples.
     ``share_optimal`` is the share of problem resamples in which the same (N, D, k) wins: how
-    firmly the data pick it. Columns ``queries, budget, model, params, tokens, k, coverage, lo,
-    hi, train_share, share_optimal``.
+    firmly the data pick it. ``not_estimable_in_budget`` counts the (N, D, k) the budget buys
+    whose k exceeds the samples drawn (no coverage estimate): the optimum is chosen without
+    them. Columns ``queries, budget, model, params, tokens, k, coverage, lo, hi, train_share,
+    share_optimal, not_estimable_in_budget``.
     """
     params = cov.cells["params"].to_numpy(float)
     train = training_flops(params, cov.cells["tokens"].to_numpy(float))[:, None]
@@ -425,6 +427,7 @@ def optimal_split(
                     "hi": hi,
                     "train_share": float(train[ci, 0] / total[best]),
                     "share_optimal": float((win == best).mean()),
+                    "not_estimable_in_budget": int((~ok & (total <= b * (1 + 1e-12))).sum()),
                 }
             )
     return pd.DataFrame(rows)
