@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+import pandas as pd
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
@@ -22,3 +26,18 @@ def write_atomic(path: Path, data: str | bytes) -> None:
 def write_json(path: Path, payload: Any) -> None:
     """Write strict JSON (no NaN or infinity) atomically."""
     write_atomic(path, json.dumps(payload, indent=2, allow_nan=False) + "\n")
+
+
+def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts for :func:`write_json`: numpy scalars as Python ones, NaN,
+    infinities and missing values as None (strict JSON has none of them)."""
+    out = []
+    for r in df.astype(object).to_dict(orient="records"):
+        row: dict[str, Any] = {}
+        for k, v in r.items():
+            if isinstance(v, np.generic):
+                v = v.item()
+            missing = v is None or v is pd.NA or v is pd.NaT
+            row[str(k)] = None if missing or (isinstance(v, float) and not math.isfinite(v)) else v
+        out.append(row)
+    return out

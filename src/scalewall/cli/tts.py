@@ -14,6 +14,7 @@ from scalewall.cli.options import Debug, JsonOut, Quiet, Seed, Source
 from scalewall.errors import InputError
 from scalewall.laws.bootstrap import percentile_interval as interval
 from scalewall.laws.result import fmt
+from scalewall.storage import records
 from scalewall.tts import compute, coverage, grid, vote
 from scalewall.tts.io import (
     counts_from_samples,
@@ -89,14 +90,6 @@ def _load_counts(
     )
 
 
-def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as JSON-safe records (NaN -> None)."""
-    return [
-        {str(k): (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in r.items()}
-        for r in df.astype(object).to_dict(orient="records")
-    ]
-
-
 def passk(
     source: Source,
     k: Ks = "1,10,100",
@@ -142,7 +135,7 @@ def passk(
             "metric": metric,
             "estimator": "unbiased, without replacement from n (Chen et al. 2021)",
             "bootstrap": {"replicates": bootstrap, "seed": seed, "level": level, "unit": "problem"},
-            "results": _records(tab[["model", "k", "pass_at_k", "lo", "hi", "n_problems"]]),
+            "results": records(tab[["model", "k", "pass_at_k", "lo", "hi", "n_problems"]]),
         }
         diff = None
         if paired:
@@ -159,7 +152,7 @@ def passk(
                 level=level,
                 source=source,
             )
-            payload["paired"] = _records(diff)
+            payload["paired"] = records(diff)
 
         def show() -> None:
             t = Table(title=f"{metric} ({round(100 * level)}% bootstrap interval over problems)")
@@ -261,7 +254,7 @@ def vote_cmd(
             "method": method,
             "estimator": "exact expectation over all k-subsets; ties split uniformly",
             "bootstrap": {"replicates": bootstrap, "seed": seed, "level": level, "unit": "problem"},
-            "results": _records(res),
+            "results": records(res),
         }
 
         def show() -> None:

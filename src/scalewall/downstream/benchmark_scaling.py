@@ -48,6 +48,7 @@ from scalewall.downstream.hub_meta import HubBenchmark
 from scalewall.downstream.trends import holm, wilson
 from scalewall.errors import input_error
 from scalewall.laws.bootstrap import percentile_interval, resample_weights
+from scalewall.storage import records
 
 Array = NDArray[np.float64]
 Progress = Callable[[str, int, int], None]
@@ -278,11 +279,6 @@ class HubScaling:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: settings, summary, benchmarks and dropped rows as lists of records."""
-
-        def records(df: pd.DataFrame) -> list[dict[str, Any]]:
-            clean = df.astype(object).where(df.notna(), None)
-            return [{str(k): v for k, v in r.items()} for r in clean.to_dict(orient="records")]
-
         return {
             "schema_version": 1,
             "settings": self.settings,

@@ -31,6 +31,7 @@ from numpy.typing import ArrayLike, NDArray
 from scalewall.data.runs import FlopConvention
 from scalewall.errors import input_error
 from scalewall.laws.bootstrap import percentile_interval, resample_weights
+from scalewall.storage import records
 from scalewall.tts.passk import pass_at_k
 
 Array = NDArray[np.float64]
@@ -488,26 +489,13 @@ def grid_summary(
         "queries": [float(q) for q in queries],
         "ks": [int(k) for k in ks],
         "k_grid": [int(k) for k in cov.ks],
-        "cells": _records(cov.cells),
+        "cells": records(cov.cells),
         "dropped": cov.dropped,
-        "coverage": _records(points),
+        "coverage": records(points),
         "matches": match_table(cov, ks, queries, **opts),
-        "optimal": _records(optimal),
-        "frontier": _records(frontier[frontier["model_pareto"]]),
+        "optimal": records(optimal),
+        "frontier": records(frontier[frontier["model_pareto"]]),
     }
-
-
-def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as JSON-safe records (numpy scalars to Python, NaN and inf to None)."""
-    out = []
-    for r in df.to_dict(orient="records"):
-        row: dict[str, Any] = {}
-        for k, v in r.items():
-            if isinstance(v, np.generic):
-                v = v.item()
-            row[str(k)] = None if isinstance(v, float) and not np.isfinite(v) else v
-        out.append(row)
-    return out
 
 
 __all__ = [
