@@ -582,7 +582,12 @@ def grid_cmd(
                     fmt(r["inference_ratio"], 3),
                     f"{fmt(tot['ratio'], 3)} [{fmt(tot['lo'], 3)}, {fmt(tot['hi'], 3)}]",
                 )
-            out.print(t)
+            if t.row_count:
+                out.print(t)
+            elif len({c["params"] for c in payload["cells"]}) < 2:
+                out.print("compute matching: one model size in the grid, so nothing to match")
+            else:
+                out.print("compute matching: no smaller model reaches a final checkpoint's pass@k")
             o = Table(title="compute-optimal (N, D, k) per total budget 6ND + Q k 2N T")
             for col in ("Q", "budget", "model", "tokens", "k", "coverage", "interval", "P(opt)"):
                 o.add_column(col, justify="left" if col == "model" else "right")
