@@ -166,3 +166,16 @@ def test_variants_of_one_model_count_once_in_the_tests() -> None:
     two = analyze_hub(doubled, bootstrap=50).benchmarks.iloc[0]
     for col in ("slope_se_hc3", "slope_p_negative", "slope_adj_year_lo", "detectable_fall"):
         assert two[col] == pytest.approx(one[col], rel=1e-9), col
+
+
+def test_a_benchmarks_numbers_do_not_depend_on_the_others_analysed() -> None:
+    # its bootstrap stream comes from (seed, benchmark key), not from its position in the run
+    rng = np.random.default_rng(6)
+    x = np.linspace(21.0, 25.0, 20)
+    a = from_logit(0.8 * (x - 23.0) + rng.normal(0, 0.3, x.size), 0.25, 1.0)
+    b = from_logit(0.5 * (x - 23.0) + rng.normal(0, 0.3, x.size), 0.25, 1.0)
+    alone = analyze_hub(_table({"a": a}, x), bootstrap=100).benchmarks.iloc[0]
+    both = analyze_hub(_table({"b": b, "a": a}, x), bootstrap=100).benchmarks
+    second = both[both["benchmark"] == "a"].iloc[0]
+    for col in ("gain_lo", "gain_hi", "slope_lo", "logit_slope_hi"):
+        assert second[col] == alone[col], col

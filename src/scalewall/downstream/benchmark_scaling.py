@@ -32,6 +32,7 @@ Tests (each stated in ``settings``):
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -312,8 +313,8 @@ def analyze_hub(
     bootstrap : int
         Replicates of the bootstrap over models.
     seed : int
-        Root of the ``SeedSequence``; each benchmark gets its own child, so its numbers do not
-        depend on which other benchmarks were analysed.
+        Root of the ``SeedSequence``; each benchmark's stream is keyed by its name (CRC-32), so
+        its numbers do not depend on which other benchmarks were analysed, or in what order.
     min_models : int
         Benchmarks with fewer distinct models are listed but not fitted ('too few models').
     inverse_effect : float, optional
@@ -336,7 +337,7 @@ def analyze_hub(
         raise input_error("min_models must be at least 4", column="--min-models", got=min_models)
     s = _Settings(margin, level, alpha, margin if inverse_effect is None else inverse_effect, clip)
     keys = list(table.meta)
-    children = np.random.SeedSequence(seed).spawn(len(keys))
+    children = [np.random.SeedSequence(seed, spawn_key=(zlib.crc32(k.encode()),)) for k in keys]
     rows, curves, used = [], [], []
     step = f"benchmarks: fits and {bootstrap} bootstrap replicates"
     for i, (key, ss) in enumerate(zip(keys, children, strict=True)):
