@@ -121,6 +121,12 @@ def expanded_level(level: float, n: int) -> float:
     return float(2 * stats.norm.cdf(z) - 1)
 
 
+def benchmark_seed(seed: int, key: str) -> np.random.SeedSequence:
+    """One benchmark's random stream, keyed by its name (CRC-32) rather than its position in
+    the run, so its intervals do not change with which other benchmarks are analysed."""
+    return np.random.SeedSequence(seed, spawn_key=(zlib.crc32(key.encode()),))
+
+
 def _interval(draws: Array, level: float) -> tuple[float, float]:
     lo, hi = percentile_interval(draws, level)
     return float(lo), float(hi)
@@ -337,7 +343,7 @@ def analyze_hub(
         raise input_error("min_models must be at least 4", column="--min-models", got=min_models)
     s = _Settings(margin, level, alpha, margin if inverse_effect is None else inverse_effect, clip)
     keys = list(table.meta)
-    children = [np.random.SeedSequence(seed, spawn_key=(zlib.crc32(k.encode()),)) for k in keys]
+    children = [benchmark_seed(seed, k) for k in keys]
     rows, curves, used = [], [], []
     step = f"benchmarks: fits and {bootstrap} bootstrap replicates"
     for i, (key, ss) in enumerate(zip(keys, children, strict=True)):
@@ -514,6 +520,7 @@ def summarize(res: pd.DataFrame, s: _Settings) -> dict[str, Any]:
 __all__ = [
     "HubScaling",
     "analyze_hub",
+    "benchmark_seed",
     "from_logit",
     "frontier",
     "ols_hc3",
