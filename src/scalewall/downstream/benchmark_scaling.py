@@ -343,10 +343,9 @@ def analyze_hub(
         raise input_error("min_models must be at least 4", column="--min-models", got=min_models)
     s = _Settings(margin, level, alpha, margin if inverse_effect is None else inverse_effect, clip)
     keys = list(table.meta)
-    children = [benchmark_seed(seed, k) for k in keys]
     rows, curves, used = [], [], []
     step = f"benchmarks: fits and {bootstrap} bootstrap replicates"
-    for i, (key, ss) in enumerate(zip(keys, children, strict=True)):
+    for i, key in enumerate(keys):
         if progress:
             progress(step, i, len(keys))
         meta = table.meta[key]
@@ -369,7 +368,9 @@ def analyze_hub(
             rows.append({**base, "verdict": "too few models"})
             continue
         codes = pd.factorize(g["model"])[0]
-        w = resample_weights(len(g), bootstrap, np.random.default_rng(ss), groups=codes)
+        w = resample_weights(
+            len(g), bootstrap, np.random.default_rng(benchmark_seed(seed, key)), groups=codes
+        )
         row, cv = _analyze_one(g, meta, w, s)
         rows.append({**base, **row})
         curves.append(cv.assign(benchmark=key))
