@@ -30,7 +30,12 @@ from numpy.typing import NDArray
 from scipy import stats
 from scipy.special import expit
 
-from scalewall.downstream.benchmark_scaling import analyze_hub, expanded_level, to_logit
+from scalewall.downstream.benchmark_scaling import (
+    analyze_hub,
+    benchmark_seed,
+    expanded_level,
+    to_logit,
+)
 from scalewall.downstream.hub import HubTable, load_hub
 from scalewall.laws.bootstrap import resample_weights
 
@@ -39,10 +44,9 @@ Array = NDArray[np.float64]
 
 def reference(table: HubTable, replicates: int, seed: int, min_models: int) -> pd.DataFrame:
     """One scipy refit per replicate and benchmark, in Python loops."""
-    keys = list(table.meta)
-    children = np.random.SeedSequence(seed).spawn(len(keys))
     rows = []
-    for key, ss in zip(keys, children, strict=True):
+    for key in table.meta:
+        ss = benchmark_seed(seed, key)
         meta = table.meta[key]
         g = table.scores[table.scores["benchmark"] == key]
         n_models = g["model"].nunique()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from scalewall.errors import input_error
@@ -43,3 +45,18 @@ def read_json(path: Path) -> Any:
         return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as e:
         raise input_error(f"not valid JSON ({e.msg})", source=str(path), row=e.lineno) from None
+
+
+def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts for :func:`write_json`: numpy scalars as Python ones, NaN,
+    infinities and missing values as None (strict JSON has none of them)."""
+    out = []
+    for r in df.astype(object).to_dict(orient="records"):
+        row: dict[str, Any] = {}
+        for k, v in r.items():
+            if isinstance(v, np.generic):
+                v = v.item()
+            missing = v is None or v is pd.NA or v is pd.NaT
+            row[str(k)] = None if missing or (isinstance(v, float) and not math.isfinite(v)) else v
+        out.append(row)
+    return out

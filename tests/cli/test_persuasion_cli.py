@@ -37,3 +37,15 @@ def test_bad_margin_and_table_exit_2(data_dir: Path, tmp_path: Path) -> None:
     )
     line = one_line_error(["persuasion", "--messages", str(f)])
     assert "row 10, column 'estimate'" in line
+
+
+def test_labels_follow_alpha_and_level(data_dir: Path) -> None:
+    # the TOST interval is 1 - 2 alpha (80% at alpha 0.1), the fit intervals are --level
+    r = CliRunner().invoke(app, ["persuasion", "--alpha", "0.1", "--level", "0.9"])
+    assert r.exit_code == 0, r.output
+    assert "80% [" in r.stdout and "90% [" not in r.stdout
+    assert "Wald 90% intervals" in r.stdout
+
+
+def test_infinite_margin_exits_2(data_dir: Path) -> None:
+    assert "margin" in one_line_error(["persuasion", "--margin", "inf"])

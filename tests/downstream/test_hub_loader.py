@@ -3,6 +3,7 @@ and one-line errors naming file, row and column for malformed hub-style tables."
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -136,3 +137,21 @@ def test_every_hub_entry_has_reading_rules() -> None:
         assert m.floor_reason, key
         if m.bounded:
             assert 0 <= m.floor < m.ceiling <= 1, key
+        # a reason that states a chance rate must be the floor used
+        k = re.search(r"(?<![\d-])(\d+) (?:options|classes|endings|solutions)\b", m.floor_reason)
+        if k:
+            assert m.floor == pytest.approx(1 / int(k.group(1))), key
+        rate = re.search(r"chance (\d*\.?\d+)(%?)", m.floor_reason)
+        if rate:
+            stated = float(rate.group(1)) / (100 if rate.group(2) else 1)
+            assert m.floor == pytest.approx(stated), key
+
+
+def test_one_benchmark_named_twice_is_refused(tmp_path: Path) -> None:
+    # 'mmlu epoch-hub-mmlu' (or a file named like a hub key) used to stack the same models twice
+    # into one benchmark: every row counted double
+    with pytest.raises(InputError, match="given twice"):
+        load_hub(["mmlu", "epoch-hub-mmlu"])
+    p = _hub_file(tmp_path)
+    with pytest.raises(InputError, match="given twice"):
+        load_hub([str(p), str(p)])

@@ -13,8 +13,8 @@ from scalewall.downstream.benchmark_scaling import (
     from_logit,
     frontier,
     ols_hc3,
-    tost_verdict,
 )
+from scalewall.downstream.equivalence import interval_verdict
 from scalewall.downstream.hub import COLUMNS, HubTable
 from scalewall.downstream.hub_meta import HubBenchmark
 from scalewall.errors import InputError
@@ -83,7 +83,7 @@ def test_logit_slope_recovered_within_its_interval() -> None:
     ],
 )
 def test_tost_branches(interval: tuple[float, float, float, float], verdict: str) -> None:
-    assert tost_verdict(*interval, margin=2.0) == verdict
+    assert interval_verdict(*interval, margin=2.0) == verdict
 
 
 def test_tost_end_to_end_flat_and_steep() -> None:
@@ -137,3 +137,45 @@ def test_bad_settings() -> None:
     x = np.linspace(22.0, 25.0, 10)
     with pytest.raises(InputError, match="margin > 0"):
         analyze_hub(_table({"a": np.full(10, 0.5)}, x), margin=0.0)
+
+
+def test_non_finite_or_negative_settings_are_input_errors() -> None:
+    x = np.linspace(22.0, 25.0, 10)
+    t = _table({"a": np.linspace(0.3, 0.6, 10)}, x)
+    for bad in ({"margin": float("nan")}, {"margin": float("inf")}, {"inverse_effect": -1.0}):
+        with pytest.raises(InputError):
+            analyze_hub(t, bootstrap=50, **bad)  # type: ignore[arg-type]
+
+
+def test_no_benchmark_with_enough_models_is_an_input_error() -> None:
+    x = np.array([22.0, 23.0, 24.0])
+    with pytest.raises(InputError, match="min-models"):
+        analyze_hub(_table({"a": np.array([0.3, 0.4, 0.5])}, x), bootstrap=50)
+
+
+def test_variants_of_one_model_count_once_in_the_tests() -> None:
+    # Under the 'all' rule a model's effort variants share its training compute; copying every
+    # row as a second variant adds no information, so the t tests must not change (before the
+    # fix the copies halved the variance: a pseudo-replicated, too-small p-value).
+    rng = np.random.default_rng(4)
+    x = np.linspace(21.0, 25.0, 20)
+    t = _table({"a": 0.6 - 0.01 * (x - 21.0) + rng.normal(0, 0.03, x.size)}, x)
+    copy = t.scores.assign(variant="high", model_version=t.scores["model_version"] + "_high")
+    doubled = HubTable(pd.concat([t.scores, copy], ignore_index=True), t.dropped, "all", t.meta)
+    one = analyze_hub(t, bootstrap=50).benchmarks.iloc[0]
+    two = analyze_hub(doubled, bootstrap=50).benchmarks.iloc[0]
+    for col in ("slope_se_hc3", "slope_p_negative", "slope_adj_year_lo", "detectable_fall"):
+        assert two[col] == pytest.approx(one[col], rel=1e-9), col
+
+
+def test_a_benchmarks_numbers_do_not_depend_on_the_others_analysed() -> None:
+    # its bootstrap stream comes from (seed, benchmark key), not from its position in the run
+    rng = np.random.default_rng(6)
+    x = np.linspace(21.0, 25.0, 20)
+    a = from_logit(0.8 * (x - 23.0) + rng.normal(0, 0.3, x.size), 0.25, 1.0)
+    b = from_logit(0.5 * (x - 23.0) + rng.normal(0, 0.3, x.size), 0.25, 1.0)
+    alone = analyze_hub(_table({"a": a}, x), bootstrap=100).benchmarks.iloc[0]
+    both = analyze_hub(_table({"b": b, "a": a}, x), bootstrap=100).benchmarks
+    second = both[both["benchmark"] == "a"].iloc[0]
+    for col in ("gain_lo", "gain_hi", "slope_lo", "logit_slope_hi"):
+        assert second[col] == alone[col], col

@@ -8,7 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scalewall.downstream.equivalence import DIFFERENT, EQUIVALENT, INCONCLUSIVE, tost
+from scalewall.downstream.equivalence import (
+    DIFFERENT,
+    EQUIVALENT,
+    INCONCLUSIVE,
+    interval_verdict,
+    tost,
+)
 from scalewall.downstream.persuasion import (
     PersuasionResult,
     analyze,
@@ -117,6 +123,7 @@ def test_comparison_window_follows_the_frontier_size(data_dir: Path) -> None:
     [
         (0.1, 0.2, EQUIVALENT),
         (3.0, 0.5, DIFFERENT),
+        (-3.0, 0.5, DIFFERENT),
         (0.5, 1.5, INCONCLUSIVE),
         (0.6, 0.1, EQUIVALENT),
     ],
@@ -126,6 +133,21 @@ def test_tost_branches(diff: float, se: float, verdict: str) -> None:
     assert e.verdict == verdict
     # TOST at alpha equals the (1 - 2 alpha) interval inside the margin
     assert (e.p_tost < 0.05) == (e.ci90_lo > -1.0 and e.ci90_hi < 1.0)
+
+
+def test_one_tost_rule_for_z_and_bootstrap_intervals() -> None:
+    # tost() and the benchmark analysis share interval_verdict; on z intervals its reading must
+    # equal the p-value rule (TOST p < alpha -> equivalent, else two-sided p < alpha -> different)
+    rng = np.random.default_rng(np.random.SeedSequence(7))
+    for diff, se in zip(rng.normal(0, 2, 300), rng.uniform(0.05, 2, 300), strict=True):
+        e = tost(float(diff), float(se), margin=1.0, alpha=0.1)
+        by_p = EQUIVALENT if e.p_tost < 0.1 else DIFFERENT if e.p_difference < 0.1 else INCONCLUSIVE
+        assert e.verdict == by_p
+        got = interval_verdict(e.ci90_lo, e.ci90_hi, e.ci95_lo, e.ci95_hi, 1.0)
+        if e.verdict == DIFFERENT:  # the shared rule says which way
+            assert got == ("gain" if diff > 0 else "decline")
+        else:
+            assert got == e.verdict
 
 
 def test_tost_p_value_at_the_margin() -> None:

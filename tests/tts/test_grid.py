@@ -126,6 +126,27 @@ def test_optimum_moves_to_the_small_model_when_many_queries_are_served() -> None
         optimal_split(cov, [1.0], budgets=[1e3])
 
 
+def test_optimum_counts_what_the_budget_buys_but_the_samples_cannot_estimate() -> None:
+    # The big model drew only 10 samples per problem, so its k = 100 is not estimable (NaN): a
+    # budget that buys it must say the optimum was chosen without it.
+    cells = pd.DataFrame(
+        {
+            "cell": ["s", "b"],
+            "model": ["small", "big"],
+            "params": [1e8, 1e9],
+            "tokens": [1e10, 1e10],
+            "n_problems": [1, 1],
+            "min_n": [100, 10],
+        }
+    )
+    mean = np.array([[0.2, 0.6], [0.45, np.nan]])
+    cov = GridCoverage(cells, np.array([10, 100]), mean, np.repeat(mean[:, None], 5, 1), [])
+    big_k100 = 6e19 + 100 * 2e12
+    res = optimal_split(cov, [1.0], budgets=[6e19 + 10 * 2e12, big_k100], tokens_per_sample=T)
+    assert res["not_estimable_in_budget"].tolist() == [0, 1]
+    assert res["model"].tolist() == ["small", "small"]  # chosen among estimable points only
+
+
 def test_pareto_keeps_only_undominated_points() -> None:
     keep = pareto([1, 2, 3, 3, 4], [0.1, 0.05, 0.3, 0.2, 0.3])
     assert keep.tolist() == [True, False, True, False, False]

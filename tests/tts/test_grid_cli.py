@@ -87,8 +87,10 @@ def test_grid_on_the_registry(data_dir: Path, tmp_path: Path) -> None:
         ("small,1e8,1e10,p3,20,21\n", [], "row 10, column 'c'"),
         ("small,-5,1e10,p3,20,1\n", [], "row 10, column 'params': parameters must be"),
         ("", ["--queries", "many"], "--queries expects numbers"),
-        ("", ["--queries", "0"], "every Q (queries served) must be > 0"),
+        ("", ["--queries", "0"], "every Q (queries served) must be finite numbers > 0"),
         ("", ["--k", "1,40"], "k must be <= 16"),
+        ("", ["--tokens-per-sample", "nan"], "tokens per sample and every Q"),
+        ("", ["--queries", "inf"], "every Q (queries served) must be"),
     ],
 )
 def test_grid_bad_input_exits_2_in_one_line(
@@ -104,3 +106,18 @@ def test_grid_bad_input_exits_2_in_one_line(
 def test_grid_refuses_a_registry_entry_that_is_not_a_grid(data_dir: Path) -> None:
     res = runner.invoke(app, ["tts", "grid", "monkeys-pythia-math-counts"])
     assert res.exit_code == 2 and "not a grid" in res.stderr
+
+
+def test_grid_with_one_model_size_says_there_is_nothing_to_match(tmp_path: Path) -> None:
+    src = tmp_path / "one.csv"
+    src.write_text(
+        "\n".join(
+            grid_csv(tmp_path).read_text().splitlines()[:1]
+            + [r for r in grid_csv(tmp_path).read_text().splitlines() if r.startswith("small")]
+        )
+        + "\n"
+    )
+    args = ["tts", "grid", str(src), "--k", "1,4", "--max-k", "16", "--bootstrap", "20"]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    assert "one model size in the grid, so nothing to match" in res.stdout

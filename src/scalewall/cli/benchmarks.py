@@ -10,7 +10,7 @@ from rich import box
 from rich.table import Table
 
 from scalewall.cli.common import emit, out, progress_bar, user_errors
-from scalewall.cli.options import Debug, JsonOut, Quiet, Seed
+from scalewall.cli.options import INPUT, Debug, JsonOut, Quiet, Seed
 from scalewall.downstream.benchmark_scaling import HubScaling, analyze_hub
 from scalewall.downstream.hub import load_hub
 
@@ -45,6 +45,24 @@ def benchmarks(
         float | None,
         typer.Option(help="Fall (points per 10x) the power rule asks about [default: margin]."),
     ] = None,
+    model_col: Annotated[
+        str | None, typer.Option(help="Your file's model-version column.", rich_help_panel=INPUT)
+    ] = None,
+    score_col: Annotated[
+        str | None, typer.Option(help="Your file's score column.", rich_help_panel=INPUT)
+    ] = None,
+    date_col: Annotated[
+        str | None,
+        typer.Option(help="Your file's release-date column (YYYY-MM-DD).", rich_help_panel=INPUT),
+    ] = None,
+    compute_col: Annotated[
+        str | None,
+        typer.Option(help="Your file's training-compute column (FLOP).", rich_help_panel=INPUT),
+    ] = None,
+    score_scale: Annotated[
+        float,
+        typer.Option(help="Your file's score scale: 1 (fractions) or 100.", rich_help_panel=INPUT),
+    ] = 1.0,
     json_out: JsonOut = None,
     quiet: Quiet = False,
     debug: Debug = False,
@@ -55,7 +73,13 @@ def benchmarks(
     Example: scalewall benchmarks --variant best --margin 2 --bootstrap 1000 --json out.json
     """
     with user_errors(debug):
-        table = load_hub(sources or (), variant=variant)
+        roles = {"model": model_col, "score": score_col, "date": date_col, "compute": compute_col}
+        table = load_hub(
+            sources or (),
+            variant=variant,
+            columns={r: c for r, c in roles.items() if c},
+            scale=score_scale,
+        )
         with progress_bar("benchmarks", not quiet) as update:
             res = analyze_hub(
                 table,

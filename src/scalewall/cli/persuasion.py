@@ -87,7 +87,8 @@ def _iv(v: float, lo: float, hi: float) -> str:
 def render(res: ps.PersuasionResult) -> None:
     """Ours against published per quantity, the forms, and the equivalence verdicts."""
     t = Table(
-        title="Hackenburg et al. 2025 reproduced (points of policy support; Wald 95% intervals)",
+        title="Hackenburg et al. 2025 reproduced (points of policy support; Wald "
+        f"{round(100 * res.settings['level'])}% intervals; published: 95%)",
         title_justify="left",
         box=box.SIMPLE_HEAD,
     )
@@ -128,10 +129,11 @@ def render(res: ps.PersuasionResult) -> None:
         f"{e['comparison_rule']}: {', '.join(e['comparison_models'])}; "
         f"margin ±{e['margin']:g} points"
     )
+    tost_pct = f"{100 * (1 - 2 * e['alpha']):.3g}%"  # TOST at alpha reads the 1 - 2 alpha interval
     for key, label in (("unadjusted", "as measured"), ("adjusted_task_completion", "adjusted")):
         q = e[key]
         out.print(
-            f"  {label}: {q['difference']:+.2f} points, 90% [{q['ci90_lo']:+.2f}, "
+            f"  {label}: {q['difference']:+.2f} points, {tost_pct} [{q['ci90_lo']:+.2f}, "
             f"{q['ci90_hi']:+.2f}], TOST p = {q['p_tost']:.3g}, p(diff = 0) = "
             f"{q['p_difference']:.3g}: {q['verdict']}"
         )

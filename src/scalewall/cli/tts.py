@@ -13,6 +13,7 @@ from scalewall.cli.options import Debug, JsonOut, Quiet, Seed, Source
 from scalewall.errors import input_error
 from scalewall.laws.bootstrap import percentile_interval as interval
 from scalewall.laws.result import fmt
+from scalewall.storage import records
 from scalewall.tts import compute, coverage, grid, vote
 from scalewall.tts.io import (
     counts_from_samples,
@@ -91,14 +92,6 @@ def _load_counts(
     )
 
 
-def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as JSON-safe records (NaN -> None)."""
-    return [
-        {str(k): (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in r.items()}
-        for r in df.astype(object).to_dict(orient="records")
-    ]
-
-
 def passk(
     source: Source,
     k: Ks = "1,10,100",
@@ -144,7 +137,7 @@ def passk(
             "metric": metric,
             "estimator": "unbiased, without replacement from n (Chen et al. 2021)",
             "bootstrap": {"replicates": bootstrap, "seed": seed, "level": level, "unit": "problem"},
-            "results": _records(tab[["model", "k", "pass_at_k", "lo", "hi", "n_problems"]]),
+            "results": records(tab[["model", "k", "pass_at_k", "lo", "hi", "n_problems"]]),
         }
         diff = None
         if paired:
@@ -162,7 +155,7 @@ def passk(
                     level=level,
                     source=source,
                 )
-            payload["paired"] = _records(diff)
+            payload["paired"] = records(diff)
 
         def show() -> None:
             t = Table(title=f"{metric} ({round(100 * level)}% bootstrap interval over problems)")
@@ -264,7 +257,7 @@ def vote_cmd(
             "method": method,
             "estimator": "exact expectation over all k-subsets; ties split uniformly",
             "bootstrap": {"replicates": bootstrap, "seed": seed, "level": level, "unit": "problem"},
-            "results": _records(res),
+            "results": records(res),
         }
 
         def show() -> None:
@@ -598,7 +591,12 @@ def grid_cmd(
                     fmt(r["inference_ratio"], 3),
                     f"{fmt(tot['ratio'], 3)} [{fmt(tot['lo'], 3)}, {fmt(tot['hi'], 3)}]",
                 )
-            out.print(t)
+            if t.row_count:
+                out.print(t)
+            elif len({c["params"] for c in payload["cells"]}) < 2:
+                out.print("compute matching: one model size in the grid, so nothing to match")
+            else:
+                out.print("compute matching: no smaller model reaches a final checkpoint's pass@k")
             o = Table(title="compute-optimal (N, D, k) per total budget 6ND + Q k 2N T")
             for col in ("Q", "budget", "model", "tokens", "k", "coverage", "interval", "P(opt)"):
                 o.add_column(col, justify="left" if col == "model" else "right")

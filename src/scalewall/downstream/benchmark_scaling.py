@@ -23,7 +23,8 @@ Tests (each stated in ``settings``):
   the 90% bootstrap interval lies inside (TOST at 5%); a gain (decline) is shown when the 95%
   interval is above (below) zero; otherwise inconclusive.
 - **inverse scaling**: one-sided t test of a negative linear slope with HC3 standard errors,
-  Holm-adjusted over the benchmarks tested. Power: a benchmark could show a fall of
+  one point per model (its variants' mean score: they share its compute and are not independent
+  draws), Holm-adjusted over the benchmarks tested. Power: a benchmark could show a fall of
   ``inverse_effect`` points per decade when ``(t_{1-alpha/m} + t_{0.8}) * s / sqrt(Sxx)`` (its
   residual SD and spread of compute, at Holm's strictest level) is at most that fall.
 - **confounding**: the linear slope with release year as a second regressor (OLS, HC3 t intervals).
@@ -31,6 +32,7 @@ Tests (each stated in ``settings``):
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,11 +43,13 @@ from numpy.typing import NDArray
 from scipy import stats
 from scipy.special import expit, logit
 
+from scalewall.downstream.equivalence import interval_verdict
 from scalewall.downstream.hub import HubTable
 from scalewall.downstream.hub_meta import HubBenchmark
 from scalewall.downstream.trends import holm, wilson
 from scalewall.errors import input_error
 from scalewall.laws.bootstrap import percentile_interval, resample_weights
+from scalewall.storage import records
 
 Array = NDArray[np.float64]
 Progress = Callable[[str, int, int], None]
@@ -98,20 +102,6 @@ def ols_hc3(X: Array, y: Array) -> tuple[Array, Array]:
     return beta, np.sqrt(np.diag(cov))
 
 
-def tost_verdict(lo90: float, hi90: float, lo95: float, hi95: float, margin: float) -> str:
-    """'equivalent' (90% interval inside +-margin: TOST at 5%), else 'gain' or 'decline' (95%
-    interval excludes 0), else 'inconclusive'; 'not testable' without an interval."""
-    if not all(np.isfinite([lo90, hi90, lo95, hi95])):
-        return "not testable"
-    if -margin < lo90 and hi90 < margin:
-        return "equivalent"
-    if lo95 > 0:
-        return "gain"
-    if hi95 < 0:
-        return "decline"
-    return "inconclusive"
-
-
 # -- one benchmark -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _Settings:
@@ -129,6 +119,12 @@ def expanded_level(level: float, n: int) -> float:
     covered 93.3% at nominal 95% in 1,000 simulated benchmarks (400 replicates); expanded, 94.0%."""
     z = stats.t.ppf(0.5 + level / 2, n - 1) * np.sqrt(n / (n - 1))
     return float(2 * stats.norm.cdf(z) - 1)
+
+
+def benchmark_seed(seed: int, key: str) -> np.random.SeedSequence:
+    """One benchmark's random stream, keyed by its name (CRC-32) rather than its position in
+    the run, so its intervals do not change with which other benchmarks are analysed."""
+    return np.random.SeedSequence(seed, spawn_key=(zlib.crc32(key.encode()),))
 
 
 def _interval(draws: Array, level: float) -> tuple[float, float]:
@@ -189,7 +185,7 @@ def _analyze_one(
         row["gain_lo90"], row["gain_hi90"] = lo90, hi90
         row["rel_error_reduction"] = float(r0[0])
         row["rel_error_reduction_lo"], row["rel_error_reduction_hi"] = _interval(rb, lvl)
-        row["verdict"] = tost_verdict(lo90, hi90, row["gain_lo"], row["gain_hi"], s.margin)
+        row["verdict"] = interval_verdict(lo90, hi90, row["gain_lo"], row["gain_hi"], s.margin)
         sig = at(c0, d0, grid)[0] * pts
         curves["logit"] = (sig, *percentile_interval(at(cb, db, grid) * pts, lvl))
     else:
@@ -198,7 +194,13 @@ def _analyze_one(
         row["gain_lo"], row["gain_hi"] = row["gain_lo90"], row["gain_hi90"] = nan2
         row["rel_error_reduction_lo"], row["rel_error_reduction_hi"] = nan2
         row["verdict"] = "not testable" if meta.bounded else "native units"
-    # Inverse scaling and its power: OLS with HC3, one-sided.
+    # Inverse scaling and its power: OLS with HC3, one-sided, one point per model. A model's
+    # effort variants share its training compute and are not independent draws; under the
+    # 'all' rule they enter as the model's mean score (under 'best' each model has one row).
+    per_model = g.groupby("model", sort=False).agg(
+        x=("log10_compute", "first"), y=("score", "mean"), year=("release_year", "mean")
+    )
+    x, y = per_model["x"].to_numpy(float), per_model["y"].to_numpy(float)
     n = x.size
     X = np.column_stack([np.ones(n), x])
     beta, se = ols_hc3(X, pts * y)
@@ -210,7 +212,7 @@ def _analyze_one(
     row["residual_sd"] = sd
     row["_se_ols"] = sd / np.sqrt(sxx) if sxx > 0 else np.nan
     # Confounding: release year as a second regressor, on the models with a known date.
-    yr = g["release_year"].to_numpy(float)
+    yr = per_model["year"].to_numpy(float)
     k = np.isfinite(yr)
     nk, xk, yk = int(k.sum()), x[k], yr[k]
     row["n_with_year"] = nk
@@ -228,7 +230,7 @@ def _analyze_one(
         row["year_slope_per_year"] = np.nan
     # Flags, never averaged away.
     if meta.bounded:
-        row["near_ceiling"] = bool(y.max() >= meta.ceiling - NEAR_CEILING)
+        row["near_ceiling"] = bool(g["score"].max() >= meta.ceiling - NEAR_CEILING)
         row["at_chance"] = bool(np.median(y) <= meta.floor + AT_CHANCE)
     else:
         row["near_ceiling"] = row["at_chance"] = False
@@ -284,11 +286,6 @@ class HubScaling:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: settings, summary, benchmarks and dropped rows as lists of records."""
-
-        def records(df: pd.DataFrame) -> list[dict[str, Any]]:
-            clean = df.astype(object).where(df.notna(), None)
-            return [{str(k): v for k, v in r.items()} for r in clean.to_dict(orient="records")]
-
         return {
             "schema_version": 1,
             "settings": self.settings,
@@ -322,8 +319,8 @@ def analyze_hub(
     bootstrap : int
         Replicates of the bootstrap over models.
     seed : int
-        Root of the ``SeedSequence``; each benchmark gets its own child, so its numbers do not
-        depend on which other benchmarks were analysed.
+        Root of the ``SeedSequence``; each benchmark's stream is keyed by its name (CRC-32), so
+        its numbers do not depend on which other benchmarks were analysed, or in what order.
     min_models : int
         Benchmarks with fewer distinct models are listed but not fitted ('too few models').
     inverse_effect : float, optional
@@ -331,19 +328,24 @@ def analyze_hub(
     clip : float
         Scores are clipped this far inside (floor, ceiling) before the logit.
     """
-    if margin <= 0 or bootstrap < 50 or not 0 < level < 1 or not 0 < alpha < 0.5:
+    if not 0 < margin < np.inf or bootstrap < 50 or not 0 < level < 1 or not 0 < alpha < 0.5:
         raise input_error(
-            "need margin > 0, bootstrap >= 50, level in (0, 1), alpha in (0, 0.5)",
+            "need a finite margin > 0, bootstrap >= 50, level in (0, 1), alpha in (0, 0.5)",
             got=f"margin={margin}, bootstrap={bootstrap}, level={level}, alpha={alpha}",
+        )
+    if inverse_effect is not None and not 0 < inverse_effect < np.inf:
+        raise input_error(
+            "the fall the power rule asks about must be a finite number > 0 (points per decade)",
+            column="--inverse-effect",
+            got=inverse_effect,
         )
     if min_models < 4:
         raise input_error("min_models must be at least 4", column="--min-models", got=min_models)
     s = _Settings(margin, level, alpha, margin if inverse_effect is None else inverse_effect, clip)
     keys = list(table.meta)
-    children = np.random.SeedSequence(seed).spawn(len(keys))
     rows, curves, used = [], [], []
     step = f"benchmarks: fits and {bootstrap} bootstrap replicates"
-    for i, (key, ss) in enumerate(zip(keys, children, strict=True)):
+    for i, key in enumerate(keys):
         if progress:
             progress(step, i, len(keys))
         meta = table.meta[key]
@@ -366,13 +368,23 @@ def analyze_hub(
             rows.append({**base, "verdict": "too few models"})
             continue
         codes = pd.factorize(g["model"])[0]
-        w = resample_weights(len(g), bootstrap, np.random.default_rng(ss), groups=codes)
+        w = resample_weights(
+            len(g), bootstrap, np.random.default_rng(benchmark_seed(seed, key)), groups=codes
+        )
         row, cv = _analyze_one(g, meta, w, s)
         rows.append({**base, **row})
         curves.append(cv.assign(benchmark=key))
         used.append(g)
     if progress:
         progress(step, len(keys), len(keys))
+    if not used:
+        per = table.scores.groupby("benchmark")["model"].nunique()
+        most = int(per.max()) if len(per) else 0
+        raise input_error(
+            f"no benchmark has {min_models} models with known training compute to fit",
+            got=f"at most {most} models in {len(rows)} benchmark(s)",
+            fix="add models, or lower --min-models (at least 4)",
+        )
     res = pd.DataFrame(rows)
     res = _inverse_scaling(res, s)
     settings = _settings_dict(table, s, bootstrap, seed, min_models)
@@ -395,7 +407,7 @@ def _inverse_scaling(res: pd.DataFrame, s: _Settings) -> pd.DataFrame:
     res["slope_p_negative_holm"] = np.nan
     res.loc[tested, "slope_p_negative_holm"] = holm(res.loc[tested, "slope_p_negative"])
     res["inverse_scaling"] = res["slope_p_negative_holm"] < s.alpha
-    df = (res["n_rows"] - 2).clip(lower=1)
+    df = (res["n_models"] - 2).clip(lower=1)
     detect = (stats.t.ppf(1 - s.alpha / max(m, 1), df) + stats.t.ppf(POWER, df)) * res["_se_ols"]
     res["detectable_fall"] = detect.where(res["bounded"] & tested)
     res["powered_for_fall"] = (res["detectable_fall"] <= s.inverse_effect).where(
@@ -428,8 +440,9 @@ def _settings_dict(
         "tost": f"equivalent when the {100 * (1 - 2 * s.alpha):.0f}% bootstrap interval of the "
         f"gain per 10x lies inside +-{s.margin:g} points (TOST at {s.alpha:g}); gain/decline "
         f"when the {100 * s.level:.0f}% interval excludes 0",
-        "inverse_scaling_test": "one-sided t test of the linear slope (HC3 SE), Holm-adjusted "
-        "over the fitted benchmarks (family-wise error under any dependence)",
+        "inverse_scaling_test": "one-sided t test of the linear slope (HC3 SE), one point per "
+        "model (variants averaged), Holm-adjusted over the fitted benchmarks (family-wise error "
+        "under any dependence)",
         "power_rule": f"a benchmark could show a fall of {s.inverse_effect:g} points per decade "
         f"when (t(1 - alpha/m) + t({POWER})) * residual SD / sqrt(Sxx) <= {s.inverse_effect:g}",
         "confounding": "linear slope with release year (decimal) as a second regressor, HC3 t "
@@ -508,11 +521,11 @@ def summarize(res: pd.DataFrame, s: _Settings) -> dict[str, Any]:
 __all__ = [
     "HubScaling",
     "analyze_hub",
+    "benchmark_seed",
     "from_logit",
     "frontier",
     "ols_hc3",
     "summarize",
     "to_logit",
-    "tost_verdict",
     "wls",
 ]

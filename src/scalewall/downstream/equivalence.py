@@ -11,11 +11,31 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import numpy as np
 from scipy import stats
 
 from scalewall.errors import input_error
 
 EQUIVALENT, DIFFERENT, INCONCLUSIVE = "equivalent", "different", "inconclusive"
+GAIN, DECLINE, NOT_TESTABLE = "gain", "decline", "not testable"
+
+
+def interval_verdict(lo90: float, hi90: float, lo95: float, hi95: float, margin: float) -> str:
+    """The one reading of a difference's two intervals, whatever produced them (z, bootstrap).
+
+    ``equivalent`` when the ``1 - 2 alpha`` interval lies inside ``(-margin, margin)`` (TOST at
+    alpha), else ``gain`` / ``decline`` when the ``1 - alpha`` interval lies above / below 0,
+    else ``inconclusive``; ``not testable`` without a finite interval.
+    """
+    if not all(np.isfinite([lo90, hi90, lo95, hi95])):
+        return NOT_TESTABLE
+    if -margin < lo90 and hi90 < margin:
+        return EQUIVALENT
+    if lo95 > 0:
+        return GAIN
+    if hi95 < 0:
+        return DECLINE
+    return INCONCLUSIVE
 
 
 @dataclass(frozen=True)
@@ -61,31 +81,47 @@ class Equivalence:
 
 def tost(difference: float, se: float, margin: float, alpha: float = 0.05) -> Equivalence:
     """Two one-sided z tests of ``|difference| < margin``, plus the two-sided test of 0."""
-    if not margin > 0:
-        raise input_error("the equivalence margin must be > 0", column="margin", got=margin)
+    if not 0 < margin < np.inf:
+        raise input_error(
+            "the equivalence margin must be a finite number > 0", column="margin", got=margin
+        )
     if not 0 < alpha < 0.5:
         raise input_error("alpha must be in (0, 0.5)", column="alpha", got=alpha)
     if not se > 0:
         raise input_error("the standard error must be > 0", column="se", got=se)
     p_low = float(stats.norm.sf((difference + margin) / se))  # H0: difference <= -margin
     p_high = float(stats.norm.cdf((difference - margin) / se))  # H0: difference >= +margin
-    p_tost = max(p_low, p_high)
     p_diff = float(2 * stats.norm.sf(abs(difference) / se))
     z1, z2 = float(stats.norm.ppf(1 - alpha)), float(stats.norm.ppf(1 - alpha / 2))
-    verdict = EQUIVALENT if p_tost < alpha else DIFFERENT if p_diff < alpha else INCONCLUSIVE
+    lo90, hi90, lo95, hi95 = (
+        float(difference + sign * z * se) for z in (z1, z2) for sign in (-1, 1)
+    )
+    # The intervals decide exactly as the p-values do: p_tost < alpha iff the 1 - 2 alpha
+    # interval is inside the margin, p_diff < alpha iff the 1 - alpha one excludes 0.
+    verdict = interval_verdict(lo90, hi90, lo95, hi95, margin)
     return Equivalence(
         difference=float(difference),
         se=float(se),
         margin=float(margin),
         alpha=float(alpha),
-        ci90_lo=float(difference - z1 * se),
-        ci90_hi=float(difference + z1 * se),
-        ci95_lo=float(difference - z2 * se),
-        ci95_hi=float(difference + z2 * se),
-        p_tost=p_tost,
+        ci90_lo=lo90,
+        ci90_hi=hi90,
+        ci95_lo=lo95,
+        ci95_hi=hi95,
+        p_tost=max(p_low, p_high),
         p_difference=p_diff,
-        verdict=verdict,
+        verdict=DIFFERENT if verdict in (GAIN, DECLINE) else verdict,
     )
 
 
-__all__ = ["DIFFERENT", "EQUIVALENT", "INCONCLUSIVE", "Equivalence", "tost"]
+__all__ = [
+    "DECLINE",
+    "DIFFERENT",
+    "EQUIVALENT",
+    "GAIN",
+    "INCONCLUSIVE",
+    "NOT_TESTABLE",
+    "Equivalence",
+    "interval_verdict",
+    "tost",
+]

@@ -18,8 +18,8 @@ the suffix ('' for none). The variant rule decides which rows stand for a model:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -101,24 +101,57 @@ def hub_names() -> list[str]:
     return [e.name for e in registry.ENTRIES if e.name.startswith(PREFIX)]
 
 
-def _resolve(source: str) -> tuple[str, pd.DataFrame, str, str | None, HubBenchmark]:
+#: Roles a user's hub-style file can map to its own column names (``--<role>-col``).
+ROLES = {"model": MODEL, "date": DATE, "compute": COMPUTE, "organisation": ORG, "score": None}
+
+
+def _mapped(raw: pd.DataFrame, columns: Mapping[str, str], source: str) -> pd.DataFrame:
+    """A user's file with its mapped columns renamed to the hub's names (score kept as is)."""
+    unknown = sorted(set(columns) - set(ROLES))
+    if unknown:
+        raise input_error(
+            "unknown column role", column=unknown[0], fix=f"roles are {', '.join(ROLES)}"
+        )
+    for col in columns.values():
+        if col not in raw.columns:
+            raise input_error(
+                "column not found",
+                source=source,
+                column=col,
+                fix=f"columns are: {', '.join(map(str, raw.columns[:12]))}",
+            )
+    return raw.rename(columns={c: ROLES[r] for r, c in columns.items() if ROLES[r]})
+
+
+def _resolve(
+    source: str, columns: Mapping[str, str], scale: float
+) -> tuple[str, pd.DataFrame, str, str | None, HubBenchmark]:
     """(benchmark key, raw table, score column, stderr column, metadata) of a name or file."""
     name = source if source.startswith(PREFIX) else PREFIX + source
     if registry.names_entry(name) and not Path(source).exists():
+        if columns or scale != 1.0:
+            raise input_error(
+                "column names and the score scale apply to your own files only",
+                source=source,
+                fix="the registry knows each hub file's columns and scale",
+            )
         raw, e = read_source(name)
         assert e is not None  # a registry name always has its entry
         key = name.removeprefix(PREFIX)
         return key, raw, e.columns["score"], e.columns.get("stderr"), HUB_BENCHMARKS[key]
-    raw, _ = read_source(source)
+    if not scale > 0:
+        raise input_error("the score scale must be > 0 (1 or 100)", column="scale", got=scale)
+    raw = _mapped(read_source(source)[0], columns, source)
     known = {e.columns["score"] for e in registry.ENTRIES if e.name.startswith(PREFIX)}
-    score = next((c for c in raw.columns if c in known), None)
+    score = columns.get("score") or next((c for c in raw.columns if c in known), None)
     if score is None:
         raise input_error(
             "no score column of a hub file found",
             source=source,
-            fix=f"name a score column one of: {', '.join(sorted(known))}",
+            fix=f"name it with --score-col, or call it one of: {', '.join(sorted(known))}",
         )
-    return Path(source).stem, raw, score, "stderr" if "stderr" in raw.columns else None, GENERIC
+    se = "stderr" if "stderr" in raw.columns else None
+    return Path(source).stem, raw, score, se, replace(GENERIC, scale=scale)
 
 
 def _require(raw: pd.DataFrame, cols: Sequence[str], src: str) -> None:
@@ -137,8 +170,13 @@ def _first_bad(mask: pd.Series) -> int:
     return int(np.flatnonzero(mask.to_numpy())[0])
 
 
-def read_benchmark(source: str) -> tuple[pd.DataFrame, dict[str, int], HubBenchmark]:
+def read_benchmark(
+    source: str, columns: Mapping[str, str] | None = None, scale: float = 1.0
+) -> tuple[pd.DataFrame, dict[str, int], HubBenchmark]:
     """One hub file -> (rows with compute, every variant; drop counts; metadata).
+
+    For a file of your own, ``columns`` maps roles (:data:`ROLES`) to its column names and
+    ``scale`` is its score's full scale (1 or 100).
 
     Raises
     ------
@@ -147,8 +185,8 @@ def read_benchmark(source: str) -> tuple[pd.DataFrame, dict[str, int], HubBenchm
         does not parse; a bounded score lies outside its scale. The message names file, row
         (1-based data row) and column.
     """
-    key, raw, score_col, se_col, meta = _resolve(source)
-    src = str(registry.entry(PREFIX + key).filename) if meta is not GENERIC else source
+    key, raw, score_col, se_col, meta = _resolve(source, columns or {}, scale)
+    src = str(registry.entry(PREFIX + key).filename) if meta is HUB_BENCHMARKS.get(key) else source
     _require(raw, [MODEL, score_col, DATE, COMPUTE], src)
     counts = dict.fromkeys(REASONS, 0)
     comp = pd.to_numeric(raw[COMPUTE], errors="coerce")
@@ -184,7 +222,7 @@ def read_benchmark(source: str) -> tuple[pd.DataFrame, dict[str, int], HubBenchm
                 row=i + 1,
                 column=score_col,
                 got=float(score.iloc[i]),
-                fix="check the file's scale (0-1 or 0-100)",
+                fix="check the file's scale (0-1 or 0-100; --score-scale for your own files)",
             )
     steps = (
         ("no model version", raw[MODEL].isna()),
@@ -250,7 +288,12 @@ def apply_variant(
     return out
 
 
-def load_hub(sources: Sequence[str] = (), variant: str = "best") -> HubTable:
+def load_hub(
+    sources: Sequence[str] = (),
+    variant: str = "best",
+    columns: Mapping[str, str] | None = None,
+    scale: float = 1.0,
+) -> HubTable:
     """Every hub file (or the given registry names, keys or hub-style files) as one table.
 
     Parameters
@@ -260,13 +303,21 @@ def load_hub(sources: Sequence[str] = (), variant: str = "best") -> HubTable:
         empty for every hub file.
     variant : str
         ``best``, ``all`` or ``fixed:<effort>`` (see the module docstring).
+    columns, scale
+        For files of your own: role -> column name (:data:`ROLES`) and the score's full scale.
     """
     parse_variant(variant)
     parts, dropped, meta = [], [], {}
     for s in sources or hub_names():
-        rows, counts, m = read_benchmark(s)
+        rows, counts, m = read_benchmark(s, columns, scale)
         rows = apply_variant(rows, variant, counts)
         key = str(rows["benchmark"].iloc[0]) if len(rows) else s.removeprefix(PREFIX)
+        if key in meta:
+            raise input_error(
+                f"benchmark '{key}' given twice: its models would count double",
+                source=s,
+                fix="name each hub file once (a file's name must differ from the hub keys)",
+            )
         meta[key] = m
         parts.append(rows)
         dropped += [{"benchmark": key, "reason": r, "rows": n} for r, n in counts.items()]
@@ -278,6 +329,7 @@ __all__ = [
     "COLUMNS",
     "EFFORT",
     "REASONS",
+    "ROLES",
     "HubTable",
     "apply_variant",
     "hub_names",

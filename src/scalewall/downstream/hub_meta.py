@@ -151,7 +151,7 @@ HUB_BENCHMARKS: dict[str, HubBenchmark] = {
     "os-universe": HubBenchmark("OSUniverse", floor_reason=LOWER_BOUND),
     "os-world": HubBenchmark("OSWorld", scale=100.0),
     "otis-mock-aime-2024-2025": HubBenchmark(
-        "OTIS Mock AIME", floor_reason="integer answers 0-999: chance 0.001"
+        "OTIS Mock AIME", floor=0.001, floor_reason="integer answers 0-999: chance 0.001"
     ),
     "piqa": HubBenchmark(
         "PIQA",

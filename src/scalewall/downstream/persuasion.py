@@ -34,6 +34,7 @@ from scalewall.downstream.persuasion_forms import nonlinear_forms
 from scalewall.downstream.persuasion_published import reproduction
 from scalewall.downstream.reml import RandomTerm, RemlFit, fit_reml
 from scalewall.errors import input_error
+from scalewall.storage import records
 
 Array = NDArray[np.float64]
 
@@ -330,20 +331,11 @@ class PersuasionResult:
                 "primary": self.primary.to_dict(lvl),
                 "adjusted_task_completion": self.adjusted.to_dict(lvl),
             },
-            "nonlinear": _records(self.forms),
-            "reproduction": _records(self.reproduction),
-            "models": _records(self.models),
+            "nonlinear": records(self.forms),
+            "reproduction": records(self.reproduction),
+            "models": records(self.models),
             "equivalence": self.equivalence(),
         }
-
-
-def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as JSON-ready dicts, NaN as None."""
-    clean = df.astype(object).where(df.notna(), None)
-    return [
-        {str(k): (v.item() if isinstance(v, np.generic) else v) for k, v in r.items()}
-        for r in clean.to_dict(orient="records")
-    ]
 
 
 def analyze(
@@ -364,8 +356,10 @@ def analyze(
         )
     if not 0 < level < 1:
         raise input_error("the interval level must be in (0, 1)", column="level", got=level)
-    if not margin > 0:
-        raise input_error("the equivalence margin must be > 0", column="margin", got=margin)
+    if not 0 < margin < math.inf:
+        raise input_error(
+            "the equivalence margin must be a finite number > 0", column="margin", got=margin
+        )
     if not 0 < alpha < 0.5:
         raise input_error("alpha must be in (0, 0.5)", column="alpha", got=alpha)
     msgs = load_messages(messages, frontier_params_b)

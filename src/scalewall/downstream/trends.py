@@ -35,6 +35,7 @@ from scipy import stats
 
 from scalewall.downstream.tasks import TaskInfo, task_info
 from scalewall.errors import input_error
+from scalewall.storage import records
 
 Array = NDArray[np.float64]
 
@@ -202,11 +203,6 @@ class DownstreamResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: ``settings``, ``summary``, ``tasks`` and ``scores`` as lists of records."""
-
-        def records(df: pd.DataFrame) -> list[dict[str, Any]]:
-            clean = df.astype(object).where(df.notna(), None)
-            return [{str(k): v for k, v in r.items()} for r in clean.to_dict(orient="records")]
-
         return {
             "settings": self.settings,
             "summary": self.summary,

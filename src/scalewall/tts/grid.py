@@ -31,6 +31,7 @@ from numpy.typing import ArrayLike, NDArray
 from scalewall.data.runs import FlopConvention
 from scalewall.errors import input_error
 from scalewall.laws.bootstrap import percentile_interval, resample_weights
+from scalewall.storage import records
 from scalewall.tts.passk import pass_at_k
 
 Array = NDArray[np.float64]
@@ -383,8 +384,10 @@ def optimal_split(
     ``budgets`` in FLOPs, or a count of budgets log-spaced between the cheapest and the dearest
     (cell, k) at that Q. Ties go to the smaller model, then fewer tokens, then fewer samples.
     ``share_optimal`` is the share of problem resamples in which the same (N, D, k) wins: how
-    firmly the data pick it. Columns ``queries, budget, model, params, tokens, k, coverage, lo,
-    hi, train_share, share_optimal``.
+    firmly the data pick it. ``not_estimable_in_budget`` counts the (N, D, k) the budget buys
+    whose k exceeds the samples drawn (no coverage estimate): the optimum is chosen without
+    them. Columns ``queries, budget, model, params, tokens, k, coverage, lo, hi, train_share,
+    share_optimal, not_estimable_in_budget``.
     """
     params = cov.cells["params"].to_numpy(float)
     train = training_flops(params, cov.cells["tokens"].to_numpy(float))[:, None]
@@ -425,6 +428,7 @@ def optimal_split(
                     "hi": hi,
                     "train_share": float(train[ci, 0] / total[best]),
                     "share_optimal": float((win == best).mean()),
+                    "not_estimable_in_budget": int((~ok & (total <= b * (1 + 1e-12))).sum()),
                 }
             )
     return pd.DataFrame(rows)
@@ -447,9 +451,10 @@ def grid_summary(
     """The whole analysis as one JSON payload (schema in the README, 'scalewall tts grid')."""
     if not 0 < level < 1:
         raise input_error("the interval level must be in (0, 1)", column="level", got=level)
-    if tokens_per_sample <= 0 or any(not q > 0 for q in queries) or not queries:
+    finite_positive = [tokens_per_sample, *queries]
+    if not queries or not all(0 < v < np.inf for v in finite_positive):
         raise input_error(
-            "tokens per sample and every Q (queries served) must be > 0",
+            "tokens per sample and every Q (queries served) must be finite numbers > 0",
             got=f"tokens={tokens_per_sample}, queries={list(queries)}",
         )
     if max(ks) > max_k:
@@ -484,26 +489,13 @@ def grid_summary(
         "queries": [float(q) for q in queries],
         "ks": [int(k) for k in ks],
         "k_grid": [int(k) for k in cov.ks],
-        "cells": _records(cov.cells),
+        "cells": records(cov.cells),
         "dropped": cov.dropped,
-        "coverage": _records(points),
+        "coverage": records(points),
         "matches": match_table(cov, ks, queries, **opts),
-        "optimal": _records(optimal),
-        "frontier": _records(frontier[frontier["model_pareto"]]),
+        "optimal": records(optimal),
+        "frontier": records(frontier[frontier["model_pareto"]]),
     }
-
-
-def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as JSON-safe records (numpy scalars to Python, NaN and inf to None)."""
-    out = []
-    for r in df.to_dict(orient="records"):
-        row: dict[str, Any] = {}
-        for k, v in r.items():
-            if isinstance(v, np.generic):
-                v = v.item()
-            row[str(k)] = None if isinstance(v, float) and not np.isfinite(v) else v
-        out.append(row)
-    return out
 
 
 __all__ = [
