@@ -28,6 +28,17 @@ def sweep(
             "collapse-quick, collapse-full."
         ),
     ] = None,
+    design: Annotated[
+        str | None,
+        typer.Option(
+            help="Lay the runs out as a ladder: 'isoflop' or 'chinchilla' (default sweep: the "
+            "ladder-cpu preset)."
+        ),
+    ] = None,
+    budget: Annotated[
+        float | None,
+        typer.Option(help="Total training FLOPs of the --design ladder (e.g. 3e13)."),
+    ] = None,
     out_dir: Annotated[
         Path | None,
         typer.Option("--out", help="Results folder [default: results/sweeps/<name>]."),
@@ -60,14 +71,18 @@ def sweep(
 ) -> None:
     """Train every run of a sweep (stored by config hash) and fit the corpus's own laws.
 
-    Example: scalewall sweep --preset scaling-quick --resume --json sweep.json
+    Examples: scalewall sweep --preset scaling-quick --resume --json sweep.json;
+    scalewall sweep --design isoflop --budget 3e13 (the ladder-cpu preset at that budget).
     """
     with user_errors(debug):
         if importlib.util.find_spec("torch") is None:
             raise InputError("scalewall sweep needs PyTorch: install scalewall[lm]")
         from scalewall.lm import sweep as sw
 
-        spec = sw.load(config, preset)
+        ladder_default = design is not None and config is None and preset is None
+        spec = sw.with_design(
+            sw.load(config, "ladder-cpu" if ladder_default else preset), design, budget
+        )
         folder = out_dir or Path("results") / "sweeps" / spec.name
         with progress_bar(f"{spec.name}: runs", not quiet) as update:
             payload = sw.run(
