@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from scalewall.cli.app import app
 from scalewall.errors import InputError
 from scalewall.lm.config import RunConfig
-from scalewall.lm.flops import flops_per_token
+from scalewall.lm.flops import flops_per_token, non_embedding_params
 from scalewall.lm.ladder import MIN_STEPS, check_design, design_runs, family
+from scalewall.lm.ladder_fit import analyse, ladder_law
 from scalewall.lm.sweep import parse, run, with_design
 from scalewall.runs.store import run_id
 
@@ -46,7 +49,8 @@ def test_chinchilla_grid_fits_the_budget_with_the_largest_block() -> None:
         assert 0.95 * target <= cost(cfg) <= target
     # the next block up the size family would not fit: the grid uses the budget, not a fraction
     shapes = family()
-    top = max(shapes.index(s) for s in shapes for _, c in runs if s.d_model == c.d_model)
+    used = {(c.n_layer, c.d_model) for _, c in runs}
+    top = max(i for i, s in enumerate(shapes) if (s.n_layer, s.d_model) in used)
     bigger = sum(
         flops_per_token(s.n_layer, s.d_model, V, 64) * q * s.N
         for s in shapes[top - 1 : top + 2]
@@ -125,3 +129,44 @@ def test_cli_design_and_budget_override(corpus: Path, tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["sweep", "--design", "isoflop", "--budget", "1", "-q"])
     assert res.exit_code == 2 and "raise the budget" in res.stderr
     assert "Traceback" not in res.stderr
+
+
+def law_table(epochs: float = 1.0) -> pd.DataFrame:
+    """The ladder-cpu design's (N, D, C) with losses from a known Chinchilla law, noise-free."""
+    runs = design_runs(BASE, {"kind": "isoflop", "budget": 3e13}, V)
+    N = np.array([non_embedding_params(c.n_layer, c.d_model) for _, c in runs], dtype=float)
+    D = np.array([c.tokens for _, c in runs], dtype=float)
+    C = np.array([cost(c) for _, c in runs])
+    loss = 1.5 + 30 * N**-0.35 + 100 * D**-0.35
+    return pd.DataFrame(
+        {
+            "run_id": [f"r{i}" for i in range(len(N))],
+            "N": N,
+            "D": D,
+            "C": C,
+            "loss": loss,
+            "unique_tokens": D / epochs,
+            "epochs": epochs,
+        }
+    )
+
+
+def test_law_data_recovered_backtested_and_inside_the_envelope() -> None:
+    """Noise-free runs of a known law: E found inside its bounds, the top level predicted to
+    0.1%, and the frontier through the best run of each level (the law is exact, so any gap
+    comes from the +-5% spread of C within a level)."""
+    _, lad = analyse(law_table(), "isoflop", bootstrap=50, seed=0, level=0.95)
+    assert lad["law"] == "chinchilla" and lad["E_inside_bounds"]
+    assert lad["E"] == pytest.approx(1.5, rel=0.01)
+    assert lad["bootstrap_converged"] >= 45  # at least 90% of refits
+    assert lad["backtest"]["n_held_out"] == 5
+    assert lad["backtest"]["max_abs_relative_error"] < 1e-3
+    env = lad["envelope"]
+    assert env["checked"] and env["inside"] and len(env["levels"]) == 4
+    assert all(abs(r["gap"]) < 0.01 for r in env["levels"])
+
+
+def test_repeated_runs_switch_to_the_data_constrained_law() -> None:
+    law, why = ladder_law(law_table(epochs=4.0))
+    assert law.name == "data-constrained" and "4.0 epochs" in why
+    assert ladder_law(law_table())[0].name == "chinchilla"

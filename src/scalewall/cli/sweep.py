@@ -104,6 +104,11 @@ def render(payload: dict[str, Any]) -> None:
     out.print(f"{payload['name']}: {payload['n_runs']} runs; table {payload['runs_table']}")
     if payload.get("fit"):
         render_fit(FitResult.from_dict(payload["fit"]))
+    if payload.get("ladder"):
+        from scalewall.lm.ladder_fit import summary_lines
+
+        for line in summary_lines(payload["ladder"]):
+            out.print(line, markup=False)
     rep = payload.get("repeat")
     if rep:
         ci = rep["effective_data_multiple_4_epochs_ci"] or [None, None]

@@ -40,8 +40,10 @@ NO_EXCESS_DECAY = 1e4
 #: Runs within this factor of the largest run's FLOPs form the top compute level (levels of a
 #: designed ladder are at least 1.5x apart, and each run is within 5% of its level).
 LEVEL_TOLERANCE = 0.9
-#: The frontier is "inside the envelope" when the gap is at most this many residual RMS.
-ENVELOPE_RMS = 3.0
+#: The frontier is "inside the envelope" when each gap is at most this many residual RMS, or
+#: :data:`ENVELOPE_FLOOR` nats when the fit is nearly exact (a floor, so rounding and the +-5%
+#: spread of C within a level do not fail a perfect fit).
+ENVELOPE_RMS, ENVELOPE_FLOOR = 3.0, 0.005
 
 
 def ladder_law(table: pd.DataFrame) -> tuple[Law, str]:
@@ -148,11 +150,13 @@ def envelope(res: FitResult, table: pd.DataFrame) -> dict[str, Any]:
         best = float(table.loc[at, "loss"].min())
         star = float(res.predict(N, level_c / per_token).min())
         rows.append({"C": level_c, "best_observed": best, "frontier": star, "gap": best - star})
-    inside = all(abs(r["gap"]) <= ENVELOPE_RMS * rms for r in rows)
+    tol = max(ENVELOPE_RMS * rms, ENVELOPE_FLOOR)
+    inside = all(abs(r["gap"]) <= tol for r in rows)
     return {
         "checked": True,
         "inside": inside,
-        "rule": f"|best observed - L*(C)| <= {ENVELOPE_RMS:g} x residual RMS ({rms:.4f} nats)",
+        "rule": f"|best observed - L*(C)| <= max({ENVELOPE_RMS:g} x residual RMS "
+        f"({rms:.4f}), {ENVELOPE_FLOOR:g}) nats",
         "levels": rows,
         "caption": "the frontier runs through the best runs of each level"
         if inside
@@ -189,4 +193,32 @@ def analyse(
     return res, summary
 
 
-__all__ = ["NO_EXCESS_DECAY", "analyse", "backtest_top", "envelope", "held_out_mask", "ladder_law"]
+def summary_lines(lad: dict[str, Any]) -> list[str]:
+    """The ladder's checks as plain sentences (the CLI summary and the report's own-LM text)."""
+    bt, env = lad["backtest"], lad["envelope"]
+    lo, hi = lad["E_bounds"]
+    ci = lad["E_ci"] or [float("nan"), float("nan")]
+    inside = "strictly inside" if lad["E_inside_bounds"] else "NOT inside"
+    lines = [
+        f"design: {lad['design']}; law: {lad['law_reason']}",
+        f"E = {lad['E']:.4g} [{ci[0]:.4g}, {ci[1]:.4g}], {inside} its bounds "
+        f"({lo:.3g}, lowest observed loss {hi:.4g})",
+        f"bootstrap: {lad['bootstrap_converged']} of {lad['bootstrap_replicates']} refits "
+        "converged",
+        f"backtest: fit on {bt['n_train']} runs, {bt['held_out']} ({bt['n_held_out']} runs) "
+        f"predicted with largest |relative error| {bt['max_abs_relative_error']:.2%}; largest "
+        f"run {bt['largest_run_relative_error']:+.2%}",
+        f"frontier: {env['caption']}" + (f" ({env['rule']})" if env.get("rule") else ""),
+    ]
+    return lines + [f"per-size rules: {r}" for r in lad["rules"] if r]
+
+
+__all__ = [
+    "NO_EXCESS_DECAY",
+    "analyse",
+    "backtest_top",
+    "envelope",
+    "held_out_mask",
+    "ladder_law",
+    "summary_lines",
+]
