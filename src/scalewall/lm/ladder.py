@@ -171,8 +171,14 @@ def check_design(design: Mapping[str, Any], source: str) -> None:
 
 
 def _optimal_index(base: RunConfig, shapes: list[Shape], C: float, r: float, V: int) -> int:
-    """The family member whose compute-optimal run (``r`` tokens per parameter) costs nearest C."""
-    gaps = [abs(math.log(run_flops(base, s, round(r * s.N), V) / C)) for s in shapes]
+    """The family member whose compute-optimal run costs nearest ``C``.
+
+    "Compute-optimal" is ``r`` tokens per FLOP-bearing parameter, ``flops_per_token / 6`` (the
+    non-embedding weights plus the output head and attention): at these sizes the head is a
+    large share of the cost, and counting it moves the optimum (Porian et al. 2024, section 3.1).
+    """
+    per_token = [run_flops(base, s, 1, V) for s in shapes]
+    gaps = [abs(math.log(r * f * f / 6 / C)) for f in per_token]
     return gaps.index(min(gaps))
 
 
