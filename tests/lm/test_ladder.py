@@ -17,6 +17,7 @@ from scalewall.lm.flops import flops_per_token, non_embedding_params
 from scalewall.lm.ladder import MIN_STEPS, check_design, design_runs, family
 from scalewall.lm.ladder_fit import analyse, ladder_law
 from scalewall.lm.sweep import parse, run, with_design
+from scalewall.report.lm import render_lm
 from scalewall.runs.store import run_id
 
 BASE = RunConfig(context=64, batch_size=16, eval_tokens=16_384)
@@ -122,6 +123,8 @@ def test_tiny_ladder_end_to_end(corpus: Path, tmp_path: Path) -> None:
     for r in bt["rows"]:
         assert r["relative_error"] == pytest.approx(r["predicted"] / r["observed"] - 1)
     assert json.loads((tmp_path / "ladder.json").read_text())["design"] == "isoflop"
+    html = render_lm(tmp_path, [])  # the report's own-LM section lists the checks and rules
+    assert "Ladder checks" in html and "Porian et al. 2024" in html and "refits converged" in html
 
 
 def test_cli_design_and_budget_override(corpus: Path, tmp_path: Path) -> None:
