@@ -25,7 +25,7 @@ def sweep(
         str | None,
         typer.Option(
             help="A shipped sweep: scaling-quick, scaling-full, repeat-quick, repeat-full, "
-            "collapse-quick, collapse-full."
+            "collapse-quick, collapse-full, ladder-cpu."
         ),
     ] = None,
     design: Annotated[
@@ -37,7 +37,7 @@ def sweep(
     ] = None,
     budget: Annotated[
         float | None,
-        typer.Option(help="Total training FLOPs of the --design ladder (e.g. 3e13)."),
+        typer.Option(help="Total training FLOPs of the --design ladder (e.g. 6e13)."),
     ] = None,
     out_dir: Annotated[
         Path | None,
@@ -72,14 +72,14 @@ def sweep(
     """Train every run of a sweep (stored by config hash) and fit the corpus's own laws.
 
     Examples: scalewall sweep --preset scaling-quick --resume --json sweep.json;
-    scalewall sweep --design isoflop --budget 3e13 (the ladder-cpu preset at that budget).
+    scalewall sweep --design isoflop --budget 6e12 (the ladder-cpu preset at that budget).
     """
     with user_errors(debug):
         if importlib.util.find_spec("torch") is None:
             raise InputError("scalewall sweep needs PyTorch: install scalewall[lm]")
         from scalewall.lm import sweep as sw
 
-        ladder_default = design is not None and config is None and preset is None
+        ladder_default = (design, budget) != (None, None) and config is None and preset is None
         spec = sw.with_design(
             sw.load(config, "ladder-cpu" if ladder_default else preset), design, budget
         )
