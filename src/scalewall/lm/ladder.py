@@ -183,16 +183,14 @@ def _optimal_index(base: RunConfig, shapes: list[Shape], C: float, r: float, V: 
 
 
 def isoflop(
-    base: RunConfig, design: Mapping[str, Any], vocab_size: int
+    base: RunConfig, design: Mapping[str, Any], vocab_size: int, source: str = "[design]"
 ) -> list[tuple[float, RunConfig]]:
     """``(target FLOPs, config)`` of every run of an isoFLOP ladder (module docstring)."""
     shapes = family()
     levels, spread = int(_setting(design, "levels")), float(_setting(design, "spread"))
     k, r = int(_setting(design, "sizes_per_level")), float(_setting(design, "tokens_per_param"))
     if k > len(shapes):
-        raise input_error(
-            f"sizes_per_level must be at most {len(shapes)}", source="[design]", got=k
-        )
+        raise input_error(f"sizes_per_level must be at most {len(shapes)}", source=source, got=k)
     top = float(design["budget"]) / (k * sum(spread**-j for j in range(levels)))
     out: list[tuple[float, RunConfig]] = []
     for j in reversed(range(levels)):
@@ -206,7 +204,7 @@ def isoflop(
 
 
 def chinchilla(
-    base: RunConfig, design: Mapping[str, Any], vocab_size: int
+    base: RunConfig, design: Mapping[str, Any], vocab_size: int, source: str = "[design]"
 ) -> list[tuple[float, RunConfig]]:
     """``(target FLOPs, config)`` of a sizes x tokens-per-parameter grid (module docstring)."""
     shapes = family()
@@ -227,23 +225,24 @@ def chinchilla(
     if not fits:
         raise input_error(
             f"budget {budget:.3g} FLOPs is below the cheapest {n}-size chinchilla grid",
-            source="[design]",
+            source=source,
             fix="raise --budget or lower n_sizes / ratios",
         )
     return block(max(fits))
 
 
 def design_runs(
-    base: RunConfig, design: Mapping[str, Any], vocab_size: int
+    base: RunConfig, design: Mapping[str, Any], vocab_size: int, source: str = "[design]"
 ) -> list[tuple[float, RunConfig]]:
     """The ladder's runs with their FLOP targets; checks that every run has enough steps."""
-    runs = (isoflop if design["kind"] == "isoflop" else chinchilla)(base, design, vocab_size)
+    layout = isoflop if design["kind"] == "isoflop" else chinchilla
+    runs = layout(base, design, vocab_size, source)
     for _, cfg in runs:
         if cfg.steps < MIN_STEPS:
             raise input_error(
                 f"a {cfg.d_model}-wide run gets {cfg.tokens} tokens, fewer than {MIN_STEPS} steps "
                 f"of {base.tokens_per_step} tokens",
-                source="[design]",
+                source=source,
                 fix="raise the budget, or use fewer levels or sizes_per_level",
             )
     return runs

@@ -67,7 +67,8 @@ class Sweep:
             from scalewall.lm.ladder import design_runs
 
             vocab = prepare(self.base, self.source).tokenizer.vocab_size
-            ladder = [cfg for _, cfg in design_runs(self.base, self.design, vocab)]
+            where = f"{self.source} [design]"
+            ladder = [cfg for _, cfg in design_runs(self.base, self.design, vocab, where)]
             seeded = [dataclasses.replace(c, seed=s) for c in ladder for s in self.seeds]
             return list(dict.fromkeys(seeded))
         for model in self.models:
