@@ -2,8 +2,8 @@
 
 Two designs, both priced with the project's own FLOP count (:func:`scalewall.lm.flops.
 flops_per_token`, which includes the tied output head and the attention term: at small scale
-these are a large share of the cost, and leaving them out bends the fitted allocation, Porian et
-al. 2024, arXiv 2406.19146, section 3.1):
+these are a large share of the cost, and leaving them out bends the fitted allocation: "last
+layer computational cost" is the first factor of Porian et al. 2024, arXiv 2406.19146):
 
 ``isoflop``
     ``levels`` compute levels, each ``spread`` times the one below, the largest chosen so the
@@ -52,7 +52,8 @@ CHINCHILLA_TOKENS_PER_PARAM = 20.0
 #: well at 3e-3 with d = 64 (the project's earlier scaling presets used 3e-3 at d <= 64).
 LR_REF, D_REF = 3e-3, 64
 #: AdamW beta2 for batches of a few thousand tokens: Porian et al. 2024 (arXiv 2406.19146,
-#: section 4) find beta2 = 0.95 clearly worse at small batch sizes and use 0.99 or higher there.
+#: abstract: "tuning the AdamW beta2 parameter is essential at lower batch sizes") find the
+#: common 0.95 worse at small batches, where 0.99 or higher does better.
 SMALL_BATCH_BETA2 = 0.99
 DESIGN_KEYS = (
     "kind",
@@ -97,10 +98,12 @@ def size_rules(base: RunConfig, shape: Shape, tokens: int) -> RunConfig:
     """``base`` at ``shape`` trained for ``tokens``, with the per-size settings of the ladder.
 
     * learning rate ``LR_REF * D_REF / d_model``: Adam's hidden-layer step shrinks as 1 / width
-      under maximal-update parametrisation (Yang et al. 2022, arXiv 2203.03466, Table 3);
+      under maximal-update parametrisation (Yang et al. 2022, arXiv 2203.03466), applied here to
+      every weight as a simplification;
     * warmup of ``N`` tokens (capped at a quarter of the run): Porian et al. 2024 (arXiv
-      2406.19146, section 3.3) show that Kaplan's long warmups hurt small models and set the
-      warmup duration to the model's parameter count;
+      2406.19146; warmup duration is one of the three factors their abstract names) show that
+      Kaplan's long warmups hurt small models and set the warmup to the model's parameter count
+      (this rule recalled from the paper's body, not re-read here);
     * AdamW beta2 :data:`SMALL_BATCH_BETA2` for small batches (see there);
     * the held-out loss on ``base.eval_tokens`` fixed windows, identical for every run.
     """
@@ -108,8 +111,8 @@ def size_rules(base: RunConfig, shape: Shape, tokens: int) -> RunConfig:
     warmup = min(shape.N / max(tokens, 1), 0.25)
     rules = (
         f"lr={LR_REF:g}*{D_REF}/d_model (muP width rule, Yang et al. 2022); "
-        "warmup=N tokens, at most 25% (Porian et al. 2024 s3.3); "
-        f"beta2={SMALL_BATCH_BETA2} (small batches, Porian et al. 2024 s4); "
+        "warmup=N tokens, at most 25% (Porian et al. 2024); "
+        f"beta2={SMALL_BATCH_BETA2} (small batches, Porian et al. 2024); "
         f"eval on {base.eval_tokens} fixed held-out tokens"
     )
     return dataclasses.replace(
@@ -175,7 +178,7 @@ def _optimal_index(base: RunConfig, shapes: list[Shape], C: float, r: float, V: 
 
     "Compute-optimal" is ``r`` tokens per FLOP-bearing parameter, ``flops_per_token / 6`` (the
     non-embedding weights plus the output head and attention): at these sizes the head is a
-    large share of the cost, and counting it moves the optimum (Porian et al. 2024, section 3.1).
+    large share of the cost, and counting it moves the optimum (Porian et al. 2024).
     """
     per_token = [run_flops(base, s, 1, V) for s in shapes]
     gaps = [abs(math.log(r * f * f / 6 / C)) for f in per_token]
