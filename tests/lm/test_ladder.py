@@ -125,6 +125,13 @@ def test_tiny_ladder_end_to_end(corpus: Path, tmp_path: Path) -> None:
     assert json.loads((tmp_path / "ladder.json").read_text())["design"] == "isoflop"
     html = render_lm(tmp_path, [])  # the report's own-LM section lists the checks and rules
     assert "Ladder checks" in html and "Porian et al. 2024" in html and "refits converged" in html
+    # --resume keeps every finished run: nothing is retrained and the table is the same
+    finals = {p: p.stat().st_mtime_ns for p in (tmp_path / "runs").glob("*/final.json")}
+    table = (tmp_path / "runs.csv").read_text()
+    again = run(sweep, tmp_path, resume=True, workers=1)
+    assert again["ladder"]["backtest"] == lad["backtest"]
+    assert {p: p.stat().st_mtime_ns for p in finals} == finals and len(finals) == 9
+    assert (tmp_path / "runs.csv").read_text() == table
 
 
 def test_cli_design_and_budget_override(corpus: Path, tmp_path: Path) -> None:
