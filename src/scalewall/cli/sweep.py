@@ -23,8 +23,19 @@ def sweep(
         str | None,
         typer.Option(
             help="A shipped sweep: scaling-quick, scaling-full, repeat-quick, repeat-full, "
-            "collapse-quick, collapse-full."
+            "collapse-quick, collapse-full, ladder-cpu."
         ),
+    ] = None,
+    design: Annotated[
+        str | None,
+        typer.Option(
+            help="Lay the runs out as a ladder: 'isoflop' or 'chinchilla' (default sweep: the "
+            "ladder-cpu preset)."
+        ),
+    ] = None,
+    budget: Annotated[
+        float | None,
+        typer.Option(help="Total training FLOPs of the --design ladder (e.g. 6e13)."),
     ] = None,
     out_dir: Annotated[
         Path | None,
@@ -40,7 +51,8 @@ def sweep(
 ) -> None:
     """Train every run of a sweep (stored by config hash) and fit the corpus's own laws.
 
-    Example: scalewall sweep --preset scaling-quick --resume --json sweep.json
+    Examples: scalewall sweep --preset scaling-quick --resume --json sweep.json;
+    scalewall sweep --design isoflop --budget 6e12 (the ladder-cpu preset at that budget).
     """
     with user_errors(debug):
         check_options(json_out=json_out, out_dir=out_dir, workers=workers)
@@ -48,7 +60,10 @@ def sweep(
             raise input_error("scalewall sweep needs PyTorch", fix="install scalewall[lm]")
         from scalewall.lm import sweep as sw
 
-        spec = sw.load(config, preset)
+        ladder_default = (design, budget) != (None, None) and config is None and preset is None
+        spec = sw.with_design(
+            sw.load(config, "ladder-cpu" if ladder_default else preset), design, budget
+        )
         folder = out_dir or Path("results") / "sweeps" / spec.name
         with progress_bar(f"{spec.name}: runs", not quiet) as update:
             payload = sw.run(
@@ -73,6 +88,11 @@ def render(payload: dict[str, Any]) -> None:
     )
     if payload.get("fit"):
         render_fit(FitResult.from_dict(payload["fit"]))
+    if payload.get("ladder"):
+        from scalewall.lm.ladder_fit import summary_lines
+
+        for line in summary_lines(payload["ladder"]):
+            out.print(line, markup=False)
     rep = payload.get("repeat")
     if rep:
         ci = rep["effective_data_multiple_4_epochs_ci"] or [None, None]

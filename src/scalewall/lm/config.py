@@ -47,6 +47,7 @@ class RunConfig:
     seed: int = 0
     device: str = "cpu"  # cpu, cuda or auto
     compile: bool = False  # torch.compile on CUDA only
+    rules: str = ""  # the per-size rules that set lr, warmup and beta2 (ladder designs)
 
     @property
     def tokens_per_step(self) -> int:
@@ -57,7 +58,12 @@ class RunConfig:
         return -(-self.tokens // self.tokens_per_step)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Plain values for the run-id hash; an empty ``rules`` is left out, so configs from
+        before the field existed keep their ids."""
+        d = asdict(self)
+        if not d["rules"]:
+            del d["rules"]
+        return d
 
 
 FIELDS = {f.name: f for f in fields(RunConfig)}

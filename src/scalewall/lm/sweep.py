@@ -4,8 +4,10 @@ A sweep file has top-level ``name``, ``kind`` (``scaling``, ``repeat`` or ``coll
 ``seeds``, and the tables ``[base]`` (:class:`~scalewall.lm.config.RunConfig` keys shared by all
 runs), ``[[models]]`` (one table of RunConfig keys per model size), ``[grid]`` (``tokens`` for
 scaling; ``unique_tokens``, ``epochs`` and ``fresh`` for repeat), ``[analysis]`` (``bootstrap``,
-``seed``, ``concept_frequency``) and ``[collapse]`` (see :mod:`scalewall.lm.collapse`). Unknown
-keys fail with one line naming the key.
+``seed``, ``concept_frequency``) and ``[collapse]`` (see :mod:`scalewall.lm.collapse`). A scaling
+sweep may instead give a ``[design]`` table (``kind = "isoflop"`` or ``"chinchilla"``, ``budget``
+in FLOPs; see :mod:`scalewall.lm.ladder`), which lays out the models and token counts itself.
+Unknown keys fail with one line naming the key.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ TOP_KEYS = (
     "grid",
     "analysis",
     "collapse",
+    "design",
 )
 GRID_KEYS = {"scaling": ("tokens",), "repeat": ("unique_tokens", "epochs", "fresh"), "collapse": ()}
 ANALYSIS_KEYS = ("bootstrap", "seed", "concept_frequency", "level")
@@ -54,10 +57,20 @@ class Sweep:
     grid: Mapping[str, Any] = field(default_factory=dict)
     analysis: Mapping[str, Any] = field(default_factory=dict)
     collapse: Mapping[str, Any] = field(default_factory=dict)
+    design: Mapping[str, Any] = field(default_factory=dict)
 
     def configs(self) -> list[RunConfig]:
         """Every training run: models x token budgets (x unique budgets) x seeds."""
         out: list[RunConfig] = []
+        if self.design:
+            from scalewall.lm.data import prepare
+            from scalewall.lm.ladder import design_runs
+
+            vocab = prepare(self.base, self.source).tokenizer.vocab_size
+            where = f"{self.source} [design]"
+            ladder = [cfg for _, cfg in design_runs(self.base, self.design, vocab, where)]
+            seeded = [dataclasses.replace(c, seed=s) for c in ladder for s in self.seeds]
+            return list(dict.fromkeys(seeded))
         for model in self.models:
             for seed in self.seeds:
                 m = dataclasses.replace(model, seed=seed)
@@ -103,9 +116,19 @@ def parse(raw: Mapping[str, Any], source: str) -> Sweep:
     )
     grid = _table(raw, "grid", source)
     _check_keys(grid, GRID_KEYS[kind], f"{source} [grid]")
+    design = _table(raw, "design", source)
+    if design:
+        from scalewall.lm.ladder import check_design
+
+        if kind != "scaling" or "models" in raw or grid:
+            raise InputError(
+                f"{source}: [design] lays out a scaling sweep's models and tokens itself; "
+                "use kind = 'scaling' and drop [[models]] and [grid]"
+            )
+        check_design(design, source)
     for k in (
         ("tokens",)
-        if kind == "scaling"
+        if kind == "scaling" and not design
         else ("unique_tokens", "epochs")
         if kind == "repeat"
         else ()
@@ -139,7 +162,22 @@ def parse(raw: Mapping[str, Any], source: str) -> Sweep:
         grid=grid,
         analysis=analysis,
         collapse=collapse,
+        design=design,
     )
+
+
+def with_design(sweep: Sweep, kind: str | None, budget: float | None) -> Sweep:
+    """``sweep`` with its ``[design]`` kind and budget replaced (the CLI's --design, --budget)."""
+    if kind is None and budget is None:
+        return sweep
+    design = {**sweep.design}
+    design.update({k: v for k, v in (("kind", kind), ("budget", budget)) if v is not None})
+    if "kind" not in design or "budget" not in design:
+        raise InputError("--design and --budget go together unless the sweep has a [design]")
+    name = f"{sweep.name}-{design['kind']}-{float(design['budget']):.3g}"
+    raw: dict[str, Any] = {"name": name, "kind": "scaling", "seeds": list(sweep.seeds)}
+    raw |= {"base": {**sweep.base.to_dict()}, "analysis": dict(sweep.analysis), "design": design}
+    return parse(raw, sweep.source)
 
 
 def presets() -> list[str]:
@@ -198,6 +236,7 @@ def runs_table(configs: Sequence[RunConfig], finals: Sequence[Mapping[str, Any]]
                 "steps": fin["steps"],
                 "tokens_per_s": fin["tokens_per_s"],
                 "mfu": fin["mfu"],
+                "rules": cfg.rules,
             }
         )
     return pd.DataFrame(rows)
@@ -291,8 +330,15 @@ def _analyse_runs(
         "fit": None,
         "repeat": None,
         "concept_frequency": None,
+        "ladder": None,
     }
-    if sweep.kind == "scaling":
+    if sweep.design:
+        from scalewall.lm.ladder_fit import analyse
+
+        res, payload["ladder"] = analyse(table, sweep.design["kind"], boot, seed, level)
+        payload["fit"] = res.to_dict()
+        write_json(out / "ladder.json", payload["ladder"])
+    elif sweep.kind == "scaling":
         res = ex.scaling_fit(table, boot, seed, level)
         if boot > 0:
             write_csv(out / "frontier.csv", ex.frontier(res, table))

@@ -52,6 +52,14 @@ def render_lm(folder: Path, figs: Sequence[FigureFile]) -> str:
         warnings.warn(f"own LM runs: {outside}", ScalewallWarning, stacklevel=2)
     if notes:
         law += "<ul class=note>" + "".join(f"<li>{escape(w)}</li>" for w in notes) + "</ul>"
+    if sw.get("ladder"):
+        from scalewall.lm.ladder_fit import summary_lines
+
+        law += (
+            "<h3>Ladder checks</h3><ul>"
+            + "".join(f"<li>{escape(x)}</li>" for x in summary_lines(sw["ladder"]))
+            + "</ul>"
+        )
     cf_html = ""
     if sw.get("concept_frequency"):
         cf = sw["concept_frequency"]

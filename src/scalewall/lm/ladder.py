@@ -1,0 +1,264 @@
+"""Ladder designer: lay out (N, D) runs on a compute grid for a total FLOP budget.
+
+Two designs, both priced with the project's own FLOP count (:func:`scalewall.lm.flops.
+flops_per_token`, which includes the tied output head and the attention term: at small scale
+these are a large share of the cost, and leaving them out bends the fitted allocation: "last
+layer computational cost" is the first factor of Porian et al. 2024, arXiv 2406.19146):
+
+``isoflop``
+    ``levels`` compute levels, each ``spread`` times the one below, the largest chosen so the
+    whole ladder fits the budget. At each level ``sizes_per_level`` model sizes centred on the
+    size whose compute-optimal run (``tokens_per_param`` tokens per parameter) costs that level,
+    each trained for ``D = C / flops_per_token(N)`` tokens (Hoffmann et al. 2022, arXiv
+    2203.15556, Approach 2's isoFLOP profiles).
+``chinchilla``
+    ``n_sizes`` consecutive model sizes x token-per-parameter ``ratios``: the largest such block
+    of the size family whose summed cost fits the budget.
+
+Sizes are real configurations from :func:`family`, so each run's parameter count is exact.
+Token counts are rounded *down* to whole optimiser steps, so a run never costs more than its
+target and the ladder never exceeds the budget; :data:`MIN_STEPS` steps keep the rounding under
+5% of the target.
+
+Per-size settings come from :func:`size_rules`, and the rules are written into each run's
+config (``rules``), so they are part of the run id.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from scalewall.errors import input_error
+from scalewall.lm.config import RunConfig
+from scalewall.lm.flops import flops_per_token, non_embedding_params
+
+DESIGNS = ("isoflop", "chinchilla")
+#: Fewest optimiser steps per run: flooring D to whole steps then costs under 1/20 = 5%.
+MIN_STEPS = 20
+#: The size family as (n_layer, d_model): each about 1.5-2.4x the parameters of the one before,
+#: depth growing with width (width / depth 16-40, the range Kaplan et al. 2020, arXiv 2001.08361,
+#: figure 5, find within a few percent of the best loss at fixed N).
+SHAPES = (
+    (1, 16), (1, 24), (1, 32), (2, 32), (2, 48), (2, 64), (3, 64), (3, 80),
+    (4, 96), (4, 128), (5, 160), (6, 192), (8, 256), (10, 320), (12, 384), (16, 512),
+)  # fmt: skip
+#: Hoffmann et al. 2022 (arXiv 2203.15556, Table 3): about 20 tokens per parameter at the optimum.
+CHINCHILLA_TOKENS_PER_PARAM = 20.0
+#: Reference width and learning rate of the width rule: nanoGPT-scale character models train
+#: well at 3e-3 with d = 64 (the project's earlier scaling presets used 3e-3 at d <= 64).
+LR_REF, D_REF = 3e-3, 64
+#: AdamW beta2 for batches of a few thousand tokens: Porian et al. 2024 (arXiv 2406.19146,
+#: abstract: "tuning the AdamW beta2 parameter is essential at lower batch sizes") find the
+#: common 0.95 worse at small batches, where 0.99 or higher does better.
+SMALL_BATCH_BETA2 = 0.99
+DESIGN_KEYS = (
+    "kind",
+    "budget",
+    "levels",
+    "spread",
+    "sizes_per_level",
+    "tokens_per_param",
+    "ratios",
+    "n_sizes",
+)
+DEFAULTS: Mapping[str, Any] = {
+    "levels": 4,
+    "spread": 3.0,
+    "sizes_per_level": 5,
+    "tokens_per_param": CHINCHILLA_TOKENS_PER_PARAM,
+    "ratios": [5, 10, 20, 40],
+    "n_sizes": 4,
+}
+
+
+@dataclass(frozen=True)
+class Shape:
+    """One member of the size family: depth, width and heads, with its exact parameter count."""
+
+    n_layer: int
+    d_model: int
+    n_head: int
+
+    @property
+    def N(self) -> int:
+        """Non-embedding parameters (Kaplan et al. 2020's N, the count the fits use)."""
+        return non_embedding_params(self.n_layer, self.d_model)
+
+
+def family() -> list[Shape]:
+    """The size family, smallest first (:data:`SHAPES`), with heads 16 to 32 wide."""
+    return [Shape(n, d, max(1, d // 32)) for n, d in SHAPES]
+
+
+def size_rules(base: RunConfig, shape: Shape, tokens: int) -> RunConfig:
+    """``base`` at ``shape`` trained for ``tokens``, with the per-size settings of the ladder.
+
+    * learning rate ``LR_REF * D_REF / d_model``: Adam's hidden-layer step shrinks as 1 / width
+      under maximal-update parametrisation (Yang et al. 2022, arXiv 2203.03466), applied here to
+      every weight as a simplification;
+    * warmup of ``N`` tokens (capped at a quarter of the run): Porian et al. 2024 (arXiv
+      2406.19146; warmup duration is one of the three factors their abstract names) show that
+      Kaplan's long warmups hurt small models and set the warmup to the model's parameter count
+      (this rule recalled from the paper's body, not re-read here);
+    * AdamW beta2 :data:`SMALL_BATCH_BETA2` for small batches (see there);
+    * the held-out loss on ``base.eval_tokens`` fixed windows, identical for every run.
+    """
+    lr = LR_REF * D_REF / shape.d_model
+    warmup = min(shape.N / max(tokens, 1), 0.25)
+    rules = (
+        f"lr={LR_REF:g}*{D_REF}/d_model (muP width rule, Yang et al. 2022); "
+        "warmup=N tokens, at most 25% (Porian et al. 2024); "
+        f"beta2={SMALL_BATCH_BETA2} (small batches, Porian et al. 2024); "
+        f"eval on {base.eval_tokens} fixed held-out tokens"
+    )
+    return dataclasses.replace(
+        base,
+        n_layer=shape.n_layer,
+        d_model=shape.d_model,
+        n_head=shape.n_head,
+        tokens=tokens,
+        lr=lr,
+        warmup_frac=warmup,
+        beta2=SMALL_BATCH_BETA2,
+        rules=rules,
+    )
+
+
+def run_flops(base: RunConfig, shape: Shape, tokens: int, vocab_size: int) -> float:
+    """Training FLOPs of ``shape`` over ``tokens`` tokens (the project's exact count)."""
+    return float(flops_per_token(shape.n_layer, shape.d_model, vocab_size, base.context) * tokens)
+
+
+def _whole_steps(base: RunConfig, tokens: float) -> int:
+    return int(tokens // base.tokens_per_step) * base.tokens_per_step
+
+
+def _setting(design: Mapping[str, Any], key: str) -> Any:
+    return design.get(key, DEFAULTS.get(key))
+
+
+def check_design(design: Mapping[str, Any], source: str) -> None:
+    """Key, kind and range checks of a ``[design]`` table (one-line errors)."""
+    where = f"{source} [design]"
+    for k in design:
+        if k not in DESIGN_KEYS:
+            raise input_error(
+                f"unknown key '{k}'", source=where, fix=f"use {', '.join(DESIGN_KEYS)}"
+            )
+    if design.get("kind") not in DESIGNS:
+        raise input_error(
+            "'kind' must be isoflop or chinchilla", source=where, got=design.get("kind")
+        )
+    budget = design.get("budget")
+    if isinstance(budget, bool) or not isinstance(budget, int | float) or budget <= 0:
+        raise input_error("'budget' (total training FLOPs) must be a number > 0", source=where)
+    for k in ("levels", "sizes_per_level", "n_sizes"):
+        v = _setting(design, k)
+        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+            raise input_error(f"'{k}' must be a whole number >= 1", source=where, got=v)
+    for k in ("spread", "tokens_per_param"):
+        v = _setting(design, k)
+        if isinstance(v, bool) or not isinstance(v, int | float) or v <= 1:
+            raise input_error(f"'{k}' must be a number > 1", source=where, got=v)
+    ratios = _setting(design, "ratios")
+    if (
+        not isinstance(ratios, list)
+        or not ratios
+        or any(isinstance(r, bool) or not isinstance(r, int | float) or r <= 0 for r in ratios)
+    ):
+        raise input_error("'ratios' must be a non-empty list of numbers > 0", source=where)
+
+
+def _optimal_index(base: RunConfig, shapes: list[Shape], C: float, r: float, V: int) -> int:
+    """The family member whose compute-optimal run costs nearest ``C``.
+
+    "Compute-optimal" is ``r`` tokens per FLOP-bearing parameter, ``flops_per_token / 6`` (the
+    non-embedding weights plus the output head and attention): at these sizes the head is a
+    large share of the cost, and counting it moves the optimum (Porian et al. 2024).
+    """
+    per_token = [run_flops(base, s, 1, V) for s in shapes]
+    gaps = [abs(math.log(r * f * f / 6 / C)) for f in per_token]
+    return gaps.index(min(gaps))
+
+
+def isoflop(
+    base: RunConfig, design: Mapping[str, Any], vocab_size: int, source: str = "[design]"
+) -> list[tuple[float, RunConfig]]:
+    """``(target FLOPs, config)`` of every run of an isoFLOP ladder (module docstring)."""
+    shapes = family()
+    levels, spread = int(_setting(design, "levels")), float(_setting(design, "spread"))
+    k, r = int(_setting(design, "sizes_per_level")), float(_setting(design, "tokens_per_param"))
+    if k > len(shapes):
+        raise input_error(f"sizes_per_level must be at most {len(shapes)}", source=source, got=k)
+    top = float(design["budget"]) / (k * sum(spread**-j for j in range(levels)))
+    out: list[tuple[float, RunConfig]] = []
+    for j in reversed(range(levels)):
+        C = top * spread**-j
+        mid = _optimal_index(base, shapes, C, r, vocab_size)
+        lo = min(max(mid - k // 2, 0), len(shapes) - k)
+        for s in shapes[lo : lo + k]:
+            per_token = run_flops(base, s, 1, vocab_size)
+            out.append((C, size_rules(base, s, _whole_steps(base, C / per_token))))
+    return out
+
+
+def chinchilla(
+    base: RunConfig, design: Mapping[str, Any], vocab_size: int, source: str = "[design]"
+) -> list[tuple[float, RunConfig]]:
+    """``(target FLOPs, config)`` of a sizes x tokens-per-parameter grid (module docstring)."""
+    shapes = family()
+    n, ratios = int(_setting(design, "n_sizes")), [float(x) for x in _setting(design, "ratios")]
+    budget = float(design["budget"])
+
+    def block(lo: int) -> list[tuple[float, RunConfig]]:
+        return [
+            (
+                run_flops(base, s, round(q * s.N), vocab_size),
+                size_rules(base, s, _whole_steps(base, q * s.N)),
+            )
+            for s in shapes[lo : lo + n]
+            for q in ratios
+        ]
+
+    fits = [lo for lo in range(len(shapes) - n + 1) if sum(c for c, _ in block(lo)) <= budget]
+    if not fits:
+        raise input_error(
+            f"budget {budget:.3g} FLOPs is below the cheapest {n}-size chinchilla grid",
+            source=source,
+            fix="raise --budget or lower n_sizes / ratios",
+        )
+    return block(max(fits))
+
+
+def design_runs(
+    base: RunConfig, design: Mapping[str, Any], vocab_size: int, source: str = "[design]"
+) -> list[tuple[float, RunConfig]]:
+    """The ladder's runs with their FLOP targets; checks that every run has enough steps."""
+    layout = isoflop if design["kind"] == "isoflop" else chinchilla
+    runs = layout(base, design, vocab_size, source)
+    for _, cfg in runs:
+        if cfg.steps < MIN_STEPS:
+            raise input_error(
+                f"a {cfg.d_model}-wide run gets {cfg.tokens} tokens, fewer than {MIN_STEPS} steps "
+                f"of {base.tokens_per_step} tokens",
+                source=source,
+                fix="raise the budget, or use fewer levels or sizes_per_level",
+            )
+    return runs
+
+
+__all__ = [
+    "DESIGNS",
+    "DESIGN_KEYS",
+    "MIN_STEPS",
+    "Shape",
+    "check_design",
+    "design_runs",
+    "family",
+    "run_flops",
+    "size_rules",
+]

@@ -1,0 +1,227 @@
+"""The law of a designed ladder and the checks a referee asks of it.
+
+* **Which law.** When any run repeats its training tokens (``epochs > 1``, the rule at the corpus
+  sizes a CPU ladder can afford) the fit is the data-constrained law of Muennighoff et al. 2023
+  (:class:`~scalewall.laws.data_constrained.DataConstrained`), so repeated tokens count as less
+  than fresh ones; otherwise it is Chinchilla's. ``R_N*`` is pinned at :data:`NO_EXCESS_DECAY`
+  (parameters are never discounted): excess parameters are defined through ``N_opt(U)`` of the
+  published C4 base law, which is not this corpus's, and a ladder on the compute grid is not
+  designed to identify that decay.
+* **E inside its bounds**: above :data:`E_FLOOR_SHARE` of the lowest observed loss (an asymptote
+  the data cannot see ends up at the fitter's floor ``exp(LOG_COEF_MIN)`` or a hair above it,
+  the bound in all but name) and below the lowest observed loss.
+* **Bootstrap**: how many refits converged, out of how many.
+* **Backtest**: fit on every run but the held-out group (the largest compute level of an isoFLOP
+  ladder, the largest size of a chinchilla grid) and predict it, with a percentile band from
+  the bootstrap draws of that fit.
+* **Frontier envelope** (Chinchilla law only): at each compute level, the gap between the lowest
+  observed loss and the fitted compute-optimal loss ``L*(C)``, the least loss the law predicts
+  over the ladder's own sizes at that level's exact FLOPs (``D = C / (C/D of the size)``), so
+  the frontier is priced with the same FLOP count as the runs, not ``6 N D``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from scalewall.laws.api import fit, inputs_of
+from scalewall.laws.backtest import draw_predictions
+from scalewall.laws.bootstrap import percentile_interval
+from scalewall.laws.catalog import make_law
+from scalewall.laws.data_constrained import MUENNIGHOFF_2023_CITATION, DataConstrained
+from scalewall.laws.fitter import LOG_COEF_MIN
+from scalewall.laws.forms import Law
+from scalewall.laws.result import FitResult
+
+#: R_N* this large makes N' = N for every size in reach: no excess-parameter decay.
+NO_EXCESS_DECAY = 1e4
+#: Runs within this factor of the largest run's FLOPs form the top compute level (levels of a
+#: designed ladder are at least 1.5x apart, and each run is within 5% of its level).
+LEVEL_TOLERANCE = 0.9
+#: E under this share of the lowest observed loss counts as sitting at its lower bound.
+E_FLOOR_SHARE = 0.01
+#: The frontier is "inside the envelope" when each gap is at most this many residual RMS, or
+#: :data:`ENVELOPE_FLOOR` nats when the fit is nearly exact (a floor, so rounding and the +-5%
+#: spread of C within a level do not fail a perfect fit).
+ENVELOPE_RMS, ENVELOPE_FLOOR = 3.0, 0.005
+
+
+def ladder_law(table: pd.DataFrame) -> tuple[Law, str]:
+    """The law for the ladder's runs, and a sentence saying why."""
+    most = float(table["epochs"].max())
+    if most > 1:
+        law: Law = DataConstrained(base={"R_N_star": NO_EXCESS_DECAY})
+        why = (
+            f"runs repeat data (up to {most:.1f} epochs), so the fit is the data-constrained law "
+            f"({MUENNIGHOFF_2023_CITATION}) with R_N* pinned at {NO_EXCESS_DECAY:g} (no "
+            "excess-parameter decay: N_opt(U) would come from the C4 base law, not this corpus)"
+        )
+    else:
+        law, why = make_law("chinchilla"), "every run sees fresh tokens: Chinchilla's law"
+    return law, why
+
+
+def _fit(table: pd.DataFrame, law: Law, bootstrap: int, seed: int, level: float) -> FitResult:
+    return fit(
+        table[["N", "D", "unique_tokens", "loss"]],  # C counts the head too: not 6ND
+        law,
+        bootstrap=bootstrap,
+        seed=seed,
+        level=level,
+        force=True,  # identifiability problems stay in the result's warnings, shown with it
+        source="ladder runs table",
+    )
+
+
+def held_out_mask(table: pd.DataFrame, design: str) -> np.ndarray:
+    """Rows of the backtest's held-out group (module docstring)."""
+    if design == "isoflop":
+        C = table["C"].to_numpy(dtype=float)
+        return np.asarray(LEVEL_TOLERANCE * C.max() <= C)
+    N = table["N"].to_numpy()
+    return np.asarray(N.max() == N)
+
+
+def backtest_top(
+    table: pd.DataFrame, law: Law, design: str, bootstrap: int, seed: int, level: float
+) -> dict[str, Any]:
+    """Fit without the held-out group, predict it; relative errors and bootstrap bands."""
+    held = held_out_mask(table, design)
+    train, test = table[~held], table[held]
+    res = _fit(train, law, bootstrap, seed, level)
+    X = inputs_of(law, test)
+    pred = law.predict_params(X, res.params)
+    obs = test["loss"].to_numpy(dtype=float)
+    rel = pred / obs - 1
+    rows = []
+    bands = (
+        draw_predictions(law, X, res.samples_)
+        if res.samples_ is not None
+        else np.empty((0, len(test)))
+    )
+    for i in range(len(test)):
+        lo, hi = percentile_interval(bands[:, i], level) if len(bands) else (None, None)
+        rows.append(
+            {
+                "run_id": test["run_id"].iloc[i],
+                "N": int(test["N"].iloc[i]),
+                "D": int(test["D"].iloc[i]),
+                "C": float(test["C"].iloc[i]),
+                "observed": float(obs[i]),
+                "predicted": float(pred[i]),
+                "predicted_lo": None if lo is None else float(lo),
+                "predicted_hi": None if hi is None else float(hi),
+                "relative_error": float(rel[i]),
+            }
+        )
+    largest = int(np.argmax(test["C"].to_numpy(dtype=float)))
+    return {
+        "held_out": "largest compute level" if design == "isoflop" else "largest model size",
+        "n_train": int((~held).sum()),
+        "n_held_out": int(held.sum()),
+        "max_abs_relative_error": float(np.abs(rel).max()),
+        "largest_run_relative_error": float(rel[largest]),
+        "interval": f"{level:.0%} bootstrap percentile band of the predicted mean",
+        "not_converged": res.bootstrap.get("not_converged"),
+        "rows": rows,
+    }
+
+
+def envelope(res: FitResult, table: pd.DataFrame) -> dict[str, Any]:
+    """Gap between the best observed loss at each compute level and the fitted frontier."""
+    if res.law != "chinchilla":
+        return {
+            "checked": False,
+            "caption": "no compute-optimal frontier is drawn: the runs repeat data, and the "
+            "frontier of the data-constrained law depends on the unique-token budget, so "
+            "L*(C) with unlimited data would sit below every run by construction",
+        }
+    C = table["C"].to_numpy(dtype=float)
+    order = np.sort(C)
+    starts = np.r_[0, np.flatnonzero(order[1:] / order[:-1] > 1 / LEVEL_TOLERANCE) + 1]
+    fitted = res.predict(table["N"].to_numpy(dtype=float), table["D"].to_numpy(dtype=float))
+    rms = float(np.sqrt(np.mean((fitted - table["loss"].to_numpy(dtype=float)) ** 2)))
+    sizes = table.assign(per_token=table["C"] / table["D"])[["N", "per_token"]].drop_duplicates()
+    N, per_token = sizes["N"].to_numpy(dtype=float), sizes["per_token"].to_numpy(dtype=float)
+    rows = []
+    for lo_c, hi_c in zip(order[starts], [*order[starts[1:] - 1], order[-1]], strict=True):
+        at = (lo_c <= C) & (hi_c >= C)
+        level_c = float(np.exp(np.log(C[at]).mean()))
+        best = float(table.loc[at, "loss"].min())
+        star = float(res.predict(N, level_c / per_token).min())
+        rows.append({"C": level_c, "best_observed": best, "frontier": star, "gap": best - star})
+    tol = max(ENVELOPE_RMS * rms, ENVELOPE_FLOOR)
+    inside = all(abs(r["gap"]) <= tol for r in rows)
+    return {
+        "checked": True,
+        "inside": inside,
+        "rule": f"|best observed - L*(C)| <= max({ENVELOPE_RMS:g} x residual RMS "
+        f"({rms:.4f}), {ENVELOPE_FLOOR:g}) nats",
+        "levels": rows,
+        "caption": "the frontier runs through the best runs of each level"
+        if inside
+        else "the frontier leaves the observed envelope: the fit extrapolates below the runs",
+    }
+
+
+def analyse(
+    table: pd.DataFrame, design: str, bootstrap: int, seed: int, level: float
+) -> tuple[FitResult, dict[str, Any]]:
+    """The ladder's fit and its checks (the ``ladder`` object of ``scalewall sweep --json``)."""
+    law, why = ladder_law(table)
+    res = _fit(table, law, bootstrap, seed, level)
+    at_bound = res.diagnostics.get("params_at_bound") or []
+    lowest = float(table["loss"].min())
+    e, floor = res.params["E"], max(float(np.exp(LOG_COEF_MIN)), E_FLOOR_SHARE * lowest)
+    summary: dict[str, Any] = {
+        "design": design,
+        "law": res.law,
+        "law_reason": why,
+        "E": e,
+        "E_ci": res.ci.get("E"),
+        "E_bounds": [floor, lowest],
+        "E_inside_bounds": bool("E" not in at_bound and floor < e < lowest),
+        "bootstrap_replicates": int(res.bootstrap.get("replicates", 0)),
+        "bootstrap_converged": int(
+            res.bootstrap.get("replicates", 0) - res.bootstrap.get("not_converged", 0)
+        ),
+        "max_epochs": float(table["epochs"].max()),
+        "backtest": backtest_top(table, law, design, bootstrap, seed, level),
+        "envelope": envelope(res, table),
+        "rules": sorted(set(table["rules"])) if "rules" in table else [],
+    }
+    return res, summary
+
+
+def summary_lines(lad: dict[str, Any]) -> list[str]:
+    """The ladder's checks as plain sentences (the CLI summary and the report's own-LM text)."""
+    bt, env = lad["backtest"], lad["envelope"]
+    lo, hi = lad["E_bounds"]
+    ci = lad["E_ci"] or [float("nan"), float("nan")]
+    inside = "strictly inside" if lad["E_inside_bounds"] else "NOT inside"
+    lines = [
+        f"design: {lad['design']}; law: {lad['law_reason']}",
+        f"E = {lad['E']:.4g} [{ci[0]:.4g}, {ci[1]:.4g}], {inside} its bounds "
+        f"({lo:.3g}, lowest observed loss {hi:.4g})",
+        f"bootstrap: {lad['bootstrap_converged']} of {lad['bootstrap_replicates']} refits "
+        "converged",
+        f"backtest: fit on {bt['n_train']} runs, {bt['held_out']} ({bt['n_held_out']} runs) "
+        f"predicted with largest |relative error| {bt['max_abs_relative_error']:.2%}; largest "
+        f"run {bt['largest_run_relative_error']:+.2%}",
+        f"frontier: {env['caption']}" + (f" ({env['rule']})" if env.get("rule") else ""),
+    ]
+    return lines + [f"per-size rules: {r}" for r in lad["rules"] if r]
+
+
+__all__ = [
+    "NO_EXCESS_DECAY",
+    "analyse",
+    "backtest_top",
+    "envelope",
+    "held_out_mask",
+    "ladder_law",
+    "summary_lines",
+]

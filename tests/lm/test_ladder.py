@@ -1,0 +1,183 @@
+"""The ladder designer: FLOP targets, the budget, per-size rules, and a tiny ladder end to end."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from scalewall.cli.app import app
+from scalewall.errors import InputError
+from scalewall.lm.config import RunConfig
+from scalewall.lm.flops import flops_per_token, non_embedding_params
+from scalewall.lm.ladder import MIN_STEPS, check_design, design_runs, family
+from scalewall.lm.ladder_fit import analyse, ladder_law
+from scalewall.lm.sweep import parse, run, with_design
+from scalewall.report.lm import render_lm
+from scalewall.runs.store import run_id
+
+BASE = RunConfig(context=64, batch_size=16, eval_tokens=16_384)
+V = 512  # the ladder-cpu preset's BPE vocabulary
+
+
+def cost(cfg: RunConfig) -> float:
+    return float(flops_per_token(cfg.n_layer, cfg.d_model, V, cfg.context) * cfg.tokens)
+
+
+@pytest.mark.parametrize("budget", [3e12, 3e13, 1e15])
+def test_isoflop_runs_hit_their_targets_and_the_budget(budget: float) -> None:
+    design = {"kind": "isoflop", "budget": budget, "levels": 4, "sizes_per_level": 5}
+    runs = design_runs(BASE, design, V)
+    assert len(runs) == 20
+    for target, cfg in runs:
+        assert 0.95 * target <= cost(cfg) <= target  # within 5% of its isoFLOP level, never over
+    assert sum(cost(c) for _, c in runs) <= budget
+    levels = sorted({t for t, _ in runs})
+    assert len(levels) == 4 and levels[-1] / levels[0] == pytest.approx(27)  # spread 3
+    for level in levels:  # five distinct real sizes per level
+        assert len({c.d_model * 100 + c.n_layer for t, c in runs if t == level}) == 5
+
+
+def test_chinchilla_grid_fits_the_budget_with_the_largest_block() -> None:
+    design = {"kind": "chinchilla", "budget": 1e13, "ratios": [5, 20, 80], "n_sizes": 3}
+    runs = design_runs(BASE, design, V)
+    assert len(runs) == 9 and sum(cost(c) for _, c in runs) <= 1e13
+    for target, cfg in runs:
+        assert 0.95 * target <= cost(cfg) <= target
+    # the next block up the size family would not fit: the grid uses the budget, not a fraction
+    shapes = family()
+    used = {(c.n_layer, c.d_model) for _, c in runs}
+    top = max(i for i, s in enumerate(shapes) if (s.n_layer, s.d_model) in used)
+    bigger = sum(
+        flops_per_token(s.n_layer, s.d_model, V, 64) * q * s.N
+        for s in shapes[top - 1 : top + 2]
+        for q in (5, 20, 80)
+    )
+    assert bigger > 1e13
+
+
+def test_rules_scale_with_size_and_enter_the_run_id() -> None:
+    runs = [c for _, c in design_runs(BASE, {"kind": "isoflop", "budget": 3e13}, V)]
+    by_width = {c.d_model: c for c in runs}
+    small, large = by_width[min(by_width)], by_width[max(by_width)]
+    assert small.lr * small.d_model == pytest.approx(large.lr * large.d_model)  # lr ~ 1 / width
+    assert all(c.beta2 == 0.99 and c.steps >= MIN_STEPS and "Porian" in c.rules for c in runs)
+    assert run_id("j", small.to_dict()) != run_id("j", {**small.to_dict(), "rules": ""})
+    assert "rules" not in RunConfig().to_dict()  # configs without rules keep their old ids
+
+
+@pytest.mark.parametrize(
+    ("design", "needle"),
+    [
+        ({"kind": "isogrid", "budget": 1e12}, "isoflop or chinchilla"),
+        ({"kind": "isoflop", "budget": -1}, "budget"),
+        ({"kind": "isoflop", "budget": 1e12, "spread": 1}, "spread"),
+        ({"kind": "isoflop", "budget": 1e12, "level": 3}, "unknown key 'level'"),
+    ],
+)
+def test_bad_design_is_one_line(design: dict[str, object], needle: str) -> None:
+    with pytest.raises(InputError, match=needle):
+        check_design(design, "sweep.toml")
+
+
+def test_too_small_a_budget_names_the_fix() -> None:
+    with pytest.raises(InputError, match="raise the budget"):
+        design_runs(BASE, {"kind": "isoflop", "budget": 1e9}, V)
+
+
+def tiny_ladder(corpus: Path) -> dict[str, object]:
+    return {
+        "name": "tiny-ladder",
+        "kind": "scaling",
+        "base": {"corpus": str(corpus), "context": 16, "batch_size": 4, "eval_tokens": 512},
+        "design": {
+            "kind": "isoflop",
+            "budget": 6e9,
+            "levels": 3,
+            "spread": 2.0,
+            "sizes_per_level": 3,
+        },
+        "analysis": {"bootstrap": 20, "concept_frequency": False},
+    }
+
+
+def test_tiny_ladder_end_to_end(corpus: Path, tmp_path: Path) -> None:
+    """The test-sized ladder: 3 levels x 3 sizes, its law, the checks and the backtest."""
+    sweep = parse(tiny_ladder(corpus), "tiny.toml")
+    payload = run(sweep, tmp_path, workers=1)
+    lad = payload["ladder"]
+    assert payload["n_runs"] == 9
+    assert lad["law"] == ("data-constrained" if lad["max_epochs"] > 1 else "chinchilla")
+    lo, hi = lad["E_bounds"]
+    assert lo == pytest.approx(0.01 * hi)  # under 1% of the lowest loss counts as the bound
+    assert lad["E_inside_bounds"] == (lo < lad["E"] < hi)
+    assert 0 <= lad["bootstrap_converged"] <= lad["bootstrap_replicates"] == 20
+    bt = lad["backtest"]
+    assert bt["n_held_out"] == 3 and bt["n_train"] == 6  # the largest compute level held out
+    top = max(r["C"] for r in bt["rows"])
+    assert all(r["C"] >= 0.9 * top for r in bt["rows"])
+    for r in bt["rows"]:
+        assert r["relative_error"] == pytest.approx(r["predicted"] / r["observed"] - 1)
+    assert json.loads((tmp_path / "ladder.json").read_text())["design"] == "isoflop"
+    html = render_lm(tmp_path, [])  # the report's own-LM section lists the checks and rules
+    assert "Ladder checks" in html and "Porian et al. 2024" in html and "refits converged" in html
+    # --resume keeps every finished run: nothing is retrained and the table is the same
+    finals = {p: p.stat().st_mtime_ns for p in (tmp_path / "runs").glob("*/final.json")}
+    table = (tmp_path / "runs.csv").read_text()
+    again = run(sweep, tmp_path, resume=True, workers=1)
+    assert again["ladder"]["backtest"] == lad["backtest"]
+    assert {p: p.stat().st_mtime_ns for p in finals} == finals and len(finals) == 9
+    assert (tmp_path / "runs.csv").read_text() == table
+
+
+def test_cli_design_and_budget_override(corpus: Path, tmp_path: Path) -> None:
+    sweep = parse(tiny_ladder(corpus), "tiny.toml")
+    assert with_design(sweep, "chinchilla", 1e10).design["kind"] == "chinchilla"
+    res = CliRunner().invoke(app, ["sweep", "--design", "isoflop", "--budget", "1", "-q"])
+    assert res.exit_code == 2 and "raise the budget" in res.stderr
+    assert "Traceback" not in res.stderr
+
+
+def law_table(epochs: float = 1.0) -> pd.DataFrame:
+    """The ladder-cpu design's (N, D, C) with losses from a known Chinchilla law, noise-free."""
+    runs = design_runs(BASE, {"kind": "isoflop", "budget": 3e13}, V)
+    N = np.array([non_embedding_params(c.n_layer, c.d_model) for _, c in runs], dtype=float)
+    D = np.array([c.tokens for _, c in runs], dtype=float)
+    C = np.array([cost(c) for _, c in runs])
+    loss = 1.5 + 30 * N**-0.35 + 100 * D**-0.35
+    return pd.DataFrame(
+        {
+            "run_id": [f"r{i}" for i in range(len(N))],
+            "N": N,
+            "D": D,
+            "C": C,
+            "loss": loss,
+            "unique_tokens": D / epochs,
+            "epochs": epochs,
+        }
+    )
+
+
+def test_law_data_recovered_backtested_and_inside_the_envelope() -> None:
+    """Noise-free runs of a known law: E found inside its bounds, the top level predicted to
+    0.1%, and the frontier through the best run of each level (the law is exact, so any gap
+    comes from the +-5% spread of C within a level)."""
+    _, lad = analyse(law_table(), "isoflop", bootstrap=50, seed=0, level=0.95)
+    assert lad["law"] == "chinchilla" and lad["E_inside_bounds"]
+    assert lad["E"] == pytest.approx(1.5, rel=0.01)
+    assert lad["bootstrap_converged"] >= 45  # at least 90% of refits
+    assert lad["backtest"]["n_held_out"] == 5
+    assert lad["backtest"]["max_abs_relative_error"] < 1e-3
+    env = lad["envelope"]
+    assert env["checked"] and env["inside"] and len(env["levels"]) == 4
+    assert all(abs(r["gap"]) < 0.01 for r in env["levels"])
+
+
+def test_repeated_runs_switch_to_the_data_constrained_law() -> None:
+    law, why = ladder_law(law_table(epochs=4.0))
+    assert law.name == "data-constrained" and "4.0 epochs" in why
+    assert ladder_law(law_table())[0].name == "chinchilla"
