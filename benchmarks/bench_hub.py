@@ -37,7 +37,7 @@ from scalewall.downstream.benchmark_scaling import (
     to_logit,
 )
 from scalewall.downstream.hub import HubTable, load_hub
-from scalewall.laws.bootstrap import resample_weights
+from scalewall.resampling import resample_weights
 
 Array = NDArray[np.float64]
 

@@ -12,9 +12,9 @@ from scipy.optimize import nnls
 
 from scalewall.errors import InputError
 from scalewall.laws import Chinchilla, FitResult, Objective, ObjectiveName, PowerLaw, fit
-from scalewall.laws.bootstrap import resample_weights
 from scalewall.laws.fitter import fit_raw, unpack
 from scalewall.laws.solvers import nnls_small
+from scalewall.resampling import resample_weights
 
 TRUE = {"E": 1.82, "A": 482.0, "B": 2085.0, "alpha": 0.348, "beta": 0.366}
 

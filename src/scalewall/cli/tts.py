@@ -11,8 +11,8 @@ import typer
 from scalewall.cli.common import Table, emit, out, progress_bar, text, user_errors
 from scalewall.cli.options import Debug, JsonOut, Quiet, Seed, Source
 from scalewall.errors import input_error
-from scalewall.laws.bootstrap import percentile_interval as interval
 from scalewall.laws.result import fmt
+from scalewall.resampling import percentile_interval as interval
 from scalewall.storage import records
 from scalewall.tts import compute, coverage, grid, vote
 from scalewall.tts.io import (

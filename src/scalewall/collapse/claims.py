@@ -27,7 +27,7 @@ from scalewall.claims import (
     equivalence_verdict,
     range_verdict,
 )
-from scalewall.laws.bootstrap import percentile_interval
+from scalewall.resampling import percentile_interval
 from scalewall.storage import read_json
 
 REPLICATES = 2000

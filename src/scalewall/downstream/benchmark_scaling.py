@@ -48,7 +48,7 @@ from scalewall.downstream.hub import HubTable
 from scalewall.downstream.hub_meta import HubBenchmark
 from scalewall.downstream.trends import holm, wilson
 from scalewall.errors import input_error
-from scalewall.laws.bootstrap import percentile_interval, resample_weights
+from scalewall.resampling import percentile_interval, resample_weights
 from scalewall.storage import records
 
 Array = NDArray[np.float64]

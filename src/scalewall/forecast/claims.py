@@ -30,7 +30,7 @@ from scalewall.claims import (
 )
 from scalewall.forecast.tables import COST_METHODS
 from scalewall.forecast.trends import fit_rate, ols_slopes
-from scalewall.laws.bootstrap import percentile_interval
+from scalewall.resampling import percentile_interval
 from scalewall.storage import read_json
 
 #: 'Grows 4-5x per year' (claim 5), read as stated; neighbour 'about 4-5x' as 3.5-5.5x.

@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 
 from scalewall.errors import InputError, ScalewallWarning
 from scalewall.forecast.tables import ModelTable, in_domain, usable
-from scalewall.laws.bootstrap import percentile_interval
+from scalewall.resampling import percentile_interval
 
 Array = NDArray[np.float64]
 

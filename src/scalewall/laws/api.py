@@ -14,12 +14,7 @@ from numpy.typing import NDArray
 from scalewall.data.runs import Selection, load_runs, mixed_groups, select_runs
 from scalewall.errors import InputError, ScalewallError, ScalewallWarning
 from scalewall.laws import allocation, epoch2024
-from scalewall.laws.bootstrap import (
-    percentile_interval,
-    refit_batch,
-    replicate_health,
-    resample_weights,
-)
+from scalewall.laws.bootstrap import refit_batch, replicate_health
 from scalewall.laws.catalog import LawName, law_spec, make_law
 from scalewall.laws.fitter import RawFit, fit_raw, unpack
 from scalewall.laws.forms import Chinchilla, Inputs, Law
@@ -27,6 +22,7 @@ from scalewall.laws.grouped import Grouped
 from scalewall.laws.objectives import Objective, ObjectiveName
 from scalewall.laws.outliers import flag_outliers
 from scalewall.laws.result import FitResult
+from scalewall.resampling import percentile_interval, resample_weights
 
 Array = NDArray[np.float64]
 Progress = Callable[[int, int], None]

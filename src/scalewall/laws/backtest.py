@@ -39,11 +39,11 @@ from numpy.typing import NDArray
 from scalewall.data.runs import Selection, load_runs, select_runs
 from scalewall.errors import InputError, ScalewallError
 from scalewall.laws.api import exclude_top_loss, fit, inputs_of
-from scalewall.laws.bootstrap import percentile_interval
 from scalewall.laws.catalog import LawName, make_law
 from scalewall.laws.forms import Inputs, Law
 from scalewall.laws.objectives import Objective, ObjectiveName
 from scalewall.laws.result import FitResult, _clean
+from scalewall.resampling import percentile_interval
 
 Array = NDArray[np.float64]
 Mask = NDArray[np.bool_]

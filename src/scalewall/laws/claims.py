@@ -25,11 +25,11 @@ from scalewall.claims import (
     command_for,
     range_verdict,
 )
-from scalewall.laws.bootstrap import percentile_interval
 from scalewall.laws.broken import BrokenPowerLaw
 from scalewall.laws.fitter import fit_raw, unpack
 from scalewall.laws.forms import PowerLaw
 from scalewall.laws.objectives import Objective, ObjectiveName
+from scalewall.resampling import percentile_interval
 from scalewall.storage import read_json
 
 #: Replicates and seed of the bootstrap over runs behind claim 1's data reading.

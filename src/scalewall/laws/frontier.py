@@ -14,9 +14,9 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from scalewall.laws import allocation
-from scalewall.laws.bootstrap import percentile_interval
 from scalewall.laws.catalog import make_law
 from scalewall.laws.result import FitResult
+from scalewall.resampling import percentile_interval
 
 Array = NDArray[np.float64]
 

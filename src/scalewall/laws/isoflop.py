@@ -46,8 +46,8 @@ from scipy import stats
 
 from scalewall.data.runs import load_runs
 from scalewall.errors import InputError
-from scalewall.laws.bootstrap import percentile_interval
 from scalewall.laws.result import _clean
+from scalewall.resampling import percentile_interval
 
 Array = NDArray[np.float64]
 

@@ -24,7 +24,6 @@ import pandas as pd
 
 from scalewall.data.runs import load_runs
 from scalewall.laws.api import fit
-from scalewall.laws.bootstrap import percentile_interval
 from scalewall.laws.catalog import make_law
 from scalewall.laws.data_constrained import (
     MUENNIGHOFF_2023,
@@ -32,6 +31,7 @@ from scalewall.laws.data_constrained import (
     effective_tokens,
 )
 from scalewall.laws.objectives import Objective, ObjectiveName
+from scalewall.resampling import percentile_interval
 from scalewall.sections import Progress, Section, SectionOutput
 from scalewall.storage import write_csv, write_json
 

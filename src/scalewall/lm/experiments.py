@@ -20,7 +20,6 @@ from numpy.typing import NDArray
 
 from scalewall.errors import InputError
 from scalewall.laws.api import fit
-from scalewall.laws.bootstrap import percentile_interval
 from scalewall.laws.data_constrained import (
     MUENNIGHOFF_2023,
     MUENNIGHOFF_2023_CITATION,
@@ -30,6 +29,7 @@ from scalewall.laws.data_constrained import (
 from scalewall.laws.frontier import frontier_table
 from scalewall.laws.result import FitResult
 from scalewall.lm.config import RunConfig
+from scalewall.resampling import percentile_interval
 
 Array = NDArray[np.float64]
 #: Token types seen fewer times than this in the held-out windows are left out of the slope.

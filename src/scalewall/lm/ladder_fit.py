@@ -29,12 +29,12 @@ import pandas as pd
 
 from scalewall.laws.api import fit, inputs_of
 from scalewall.laws.backtest import draw_predictions
-from scalewall.laws.bootstrap import percentile_interval
 from scalewall.laws.catalog import make_law
 from scalewall.laws.data_constrained import MUENNIGHOFF_2023_CITATION, DataConstrained
 from scalewall.laws.fitter import LOG_COEF_MIN
 from scalewall.laws.forms import Law
 from scalewall.laws.result import FitResult
+from scalewall.resampling import percentile_interval
 
 #: R_N* this large makes N' = N for every size in reach: no excess-parameter decay.
 NO_EXCESS_DECAY = 1e4

@@ -26,7 +26,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import minimize, minimize_scalar
 from scipy.special import betaln, digamma
 
-from scalewall.laws.bootstrap import percentile_interval
+from scalewall.resampling import percentile_interval
 from scalewall.tts.passk import pass_at_k
 
 Array = NDArray[np.float64]

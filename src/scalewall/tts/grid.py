@@ -30,7 +30,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from scalewall.data.runs import FlopConvention
 from scalewall.errors import input_error
-from scalewall.laws.bootstrap import percentile_interval, resample_weights
+from scalewall.resampling import percentile_interval, resample_weights
 from scalewall.storage import records
 from scalewall.tts.passk import pass_at_k
 

@@ -20,7 +20,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from scalewall.errors import input_error
-from scalewall.laws.bootstrap import percentile_interval, resample_weights
+from scalewall.resampling import percentile_interval, resample_weights
 from scalewall.tts.io import aligned, model_counts
 
 Array = NDArray[np.float64]
