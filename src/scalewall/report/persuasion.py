@@ -134,7 +134,7 @@ def render_persuasion(folder: Path, figs: Sequence[FigureFile]) -> str:
         ],
         numeric=[False, True, True, True, False],
     )
-    fig_html = "".join(figure_html(f) for f in figs)
+    fig_html = "".join(figure_html(f) for f in figs if f.name in BUILDERS)
     return (
         f"<p>{escape(st['citation'])}: {data['n_messages']} AI-written messages from "
         f"{data['n_models']} models on {data['n_issues']} issues, each message's effect on "
