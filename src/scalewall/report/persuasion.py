@@ -136,7 +136,8 @@ def render_persuasion(folder: Path, figs: Sequence[FigureFile]) -> str:
         ],
         numeric=[False, True, True, True, False],
     )
-    fig_html = "".join(figure_html(f) for f in figs)
+    # every section's figures are passed in: only this section's are shown here
+    fig_html = "".join(figure_html(f) for f in figs if f.name in BUILDERS)
     return (
         f"<p>{escape(st['citation'])}: {data['n_messages']} AI-written messages from "
         f"{data['n_models']} models on {data['n_issues']} issues, each message's effect on "
