@@ -1,10 +1,10 @@
 """The scaling-law pillar's claims (1, 2 and 17), from the stored results of ``scalewall demo``.
 
 Claim 1 is read from the runs themselves (the compute frontier's gain per decade, first decade
-against last) with the fitted law as robustness; claim 2 names benchmark scores, which this
-folder does not hold, so its loss reading is a labelled secondary one and
-:func:`benchmark_gain_claim` takes the per-benchmark results when they exist; claim 17 is a
-non-inferiority reading of the worth of repeated data.
+against last) with the fitted law as robustness; claim 2 names benchmark scores, read from Epoch's
+Benchmarking Hub (:func:`measure_benchmark_gain`, on ``benchmarks/``) with the loss at the data's
+edge as a labelled secondary reading (:func:`claim2_loss` alone when no hub results are stored);
+claim 17 is a non-inferiority reading of the worth of repeated data.
 """
 
 from __future__ import annotations
