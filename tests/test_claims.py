@@ -23,24 +23,33 @@ from scalewall.claims import (
     equivalence_verdict,
     from_record,
     markdown_table,
+    median_interval,
     range_verdict,
     stability,
     to_record,
 )
-from scalewall.collapse.claims import median_interval, schedule_verdict
+from scalewall.collapse.claims import schedule_verdict
 from scalewall.data.runs import load_runs
-from scalewall.downstream.claims import equivalence_share, inverse_scaling_verdict
+from scalewall.downstream.claims import (
+    claim3_persuasion,
+    claim4_search,
+    equivalence_share,
+    inverse_scaling_verdict,
+    search_rows,
+)
+from scalewall.downstream.trends import wilson
 from scalewall.forecast.claims import claim9, claim11, price_performance
 from scalewall.forecast.tables import load_chips
 from scalewall.laws.claims import (
     benchmark_gain_claim,
     envelope_decades,
     envelope_ratio,
+    hub_readings,
     matched_excess,
     mean_excess,
     wall_test,
 )
-from scalewall.tts.claims import compute_matched_claim
+from scalewall.tts.claims import compute_matched_claim, grid_match_rows
 
 INF = math.inf
 
@@ -157,7 +166,9 @@ def test_equivalence_share_counts_only_intervals_inside_the_margin() -> None:
     )
     k, n, share, lo, hi = equivalence_share(rows, 2.0)
     assert (k, n, share) == (2, 4, 50.0)  # the wide interval (-6, 6) does not count
-    assert 0 < lo < 50 < hi < 100
+    # the upper end counts the inconclusive one as possibly equivalent, never the one beyond
+    assert lo == pytest.approx(100 * wilson(2, 4)[0])
+    assert hi == pytest.approx(100 * wilson(3, 4)[1])
 
 
 @pytest.mark.parametrize(
@@ -186,24 +197,168 @@ def test_schedule_verdict(
     assert schedule_verdict(lin, pw, 0.1) == verdict
 
 
-def test_benchmark_and_compute_matched_claims_take_plain_tables() -> None:
-    hub = pd.DataFrame(
-        {
-            "benchmark": ["a", "b", "c"],
-            "estimate": [8.0, 12.0, 30.0],
-            "lo": [6.0, 9.0, 25.0],
-            "hi": [10.0, 15.0, 35.0],
-            "n": [40, 35, 20],
-        }
-    )
-    c2 = benchmark_gain_claim(hub, "Epoch AI's Benchmarking Hub")
-    assert c2.value == 12.0 and c2.verdict == SUPPORTED  # the median benchmark, inside 5-20%
-    assert c2.stability.startswith("fragile") and "benchmark c" in c2.stability
-    grid = pd.DataFrame(
-        {"comparison": ["160M vs 1B"], "estimate": [0.6], "lo": [0.4], "hi": [1.2], "n": [128]}
-    )
-    c19 = compute_matched_claim(grid, "Pythia grid")
-    assert c19.verdict == PARTLY and c19.interval_kind == "bootstrap"
+def _hub_row(name: str, top: float, low: float, **flags: object) -> dict[str, object]:
+    """A hub benchmark whose logit fit runs from ``low`` to ``top`` over one decade."""
+    return {
+        "benchmark": name,
+        "bounded": True,
+        "verdict": "gain",
+        "gain_span_decades": 1.0,
+        "gain_per_10x": 100 * (top - low),
+        "rel_error_reduction": 1 - (1 - top) / (1 - low),
+        "slope_per_decade": 100 * (top - low),
+        "slope_adj_year": 100 * (top - low),
+        "at_chance": False,
+        "near_ceiling": False,
+        "contamination_prone": False,
+        **flags,
+    }
+
+
+def _hub(gains: list[float]) -> dict[str, object]:
+    rows = [_hub_row(f"b{i}", 0.3 + g / 100, 0.3) for i, g in enumerate(gains)]
+    rows.append(_hub_row("saturated", 0.99, 0.5, near_ceiling=True))  # left out and counted
+    return {"settings": {"min_models": 8}, "summary": {}, "benchmarks": rows}
+
+
+def test_hub_readings_recover_the_relative_score_gain() -> None:
+    # a score rising from 40 to 50 points over 2 decades: 5 points and 11.8% per decade
+    top, low, span = 0.5, 0.4, 2.0
+    row = _hub_row("a", top, low) | {
+        "gain_span_decades": span,
+        "gain_per_10x": 100 * (top - low) / span,
+        "rel_error_reduction": 1 - ((1 - top) / (1 - low)) ** (1 / span),
+    }
+    r = hub_readings([row]).iloc[0]
+    assert r["points"] == pytest.approx(5.0)
+    assert r["rel_score"] == pytest.approx(100 * ((top / low) ** 0.5 - 1))
+
+
+@pytest.mark.parametrize(
+    ("gains", "verdict"),
+    [
+        ([9.0, 10.0, 11.0, 10.5, 9.5, 10.2, 9.8, 10.1, 9.9], SUPPORTED),  # median inside 5-20
+        ([30.0, 32.0, 34.0, 31.0, 33.0, 35.0, 36.0, 30.5, 31.5], NOT_SUPPORTED),  # all above
+        ([2.0, 4.0, 6.0, 8.0, 10.0, 12.0, 14.0, 25.0, 30.0], PARTLY),  # interval crosses 20
+    ],
+)
+def test_benchmark_gain_claim_reads_the_median_benchmark(gains: list[float], verdict: str) -> None:
+    c = benchmark_gain_claim({"best": _hub(gains)})
+    assert c.verdict == verdict and c.interval_kind == "analytic"
+    assert c.value == pytest.approx(float(np.median(gains)))
+    assert "saturated" in c.data and "9 bounded" in c.data
+    specs = [r.specification for r in c.robustness]
+    assert "saturated and at-chance benchmarks included" in specs
+    assert any(s.startswith("relative error reduction") for s in specs)
+
+
+def _equivalence(d: float, lo: float, hi: float) -> dict[str, object]:
+    test = {"difference": d, "ci90_lo": lo, "ci90_hi": hi}
+    return {
+        "claim": "no more persuasive",
+        "frontier_models": ["A", "B"],
+        "frontier_params_b": 300.0,
+        "comparison_models": ["c", "d"],
+        "comparison_rule": "open models 10-100B",
+        "margin": 1.0,
+        "unadjusted": test,
+        "adjusted_task_completion": test,
+    }
+
+
+@pytest.mark.parametrize(
+    ("ci", "verdict"),
+    [
+        ((0.1, -0.4, 0.6), SUPPORTED),  # inside +-1: equivalent
+        ((3.0, 2.0, 4.0), NOT_SUPPORTED),  # a difference beyond the margin
+        ((0.8, 0.2, 1.4), PARTLY),  # straddles the margin
+        ((1.5, -0.5, 3.6), UNTESTABLE),  # wider than the whole margin: never 'no effect'
+    ],
+)
+def test_persuasion_claim_is_an_equivalence_test(
+    ci: tuple[float, float, float], verdict: str
+) -> None:
+    reach = Check("generalisation: hub", 0.0, 0.0, 40.0, PARTLY)
+    c = claim3_persuasion(_equivalence(*ci), [reach])
+    assert c.verdict == verdict and c.claimed_range == (-1.0, 1.0)
+    assert c.section == "persuasion" and c.robustness[-1] == reach
+
+
+def _trend(name: str, p: float, est: float, lo: float) -> dict[str, object]:
+    return {
+        "benchmark": name,
+        "bounded": True,
+        "verdict": "gain",
+        "at_chance": False,
+        "slope_p_negative": p,
+        "slope_per_decade": est,
+        "slope_lo": lo,
+        "slope_hi": est + (est - lo),
+        "powered_for_fall": True,
+    }
+
+
+@pytest.mark.parametrize(
+    ("p", "lo", "verdict"),
+    [
+        ([0.001, 0.9, 0.9], [-9.0, 1.0, 1.0], SUPPORTED),  # 3 x 0.001 < 0.05 after Holm
+        ([0.02, 0.9, 0.9], [-9.0, 1.0, 1.0], UNTESTABLE),  # 3 x 0.02 > 0.05: no power left
+        ([0.4, 0.9, 0.9], [-1.0, 1.0, 1.0], NOT_SUPPORTED),  # every one excludes a 2-pt fall
+    ],
+)
+def test_inverse_scaling_search_holms_over_every_benchmark(
+    p: list[float], lo: list[float], verdict: str
+) -> None:
+    hub = {
+        "settings": {"inverse_effect_points": 2.0},
+        "benchmarks": [
+            _trend(f"b{i}", pi, li + 1, li) for i, (pi, li) in enumerate(zip(p, lo, strict=True))
+        ],
+    }
+    c = claim4_search(hub, None, "hub")
+    assert c.verdict == verdict and c.section == "benchmark-scaling"
+    assert search_rows(hub, None)["p_holm"].max() <= 1.0
+
+
+def _match(target: float, small: float, reached: bool, lo: float, hi: float | None) -> dict:
+    return {
+        "target_model": f"m{target:g}",
+        "target_params": target,
+        "target_k": 1,
+        "model": f"m{small:g}",
+        "params": small,
+        "reached": reached,
+        "reached_share": 1.0 if reached else 0.0,
+        "k": 100.0 if reached else None,
+        "total": [{"queries": 1e9, "ratio": (lo + (hi or lo)) / 2, "lo": lo, "hi": hi}],
+    }
+
+
+@pytest.mark.parametrize(
+    ("far", "verdict"),
+    [
+        ((True, 0.2, 0.6), SUPPORTED),  # a model 100x smaller reaches it at less compute
+        ((True, 1.2, 3.0), NOT_SUPPORTED),  # it reaches it, at more compute
+        ((True, 0.5, None), PARTLY),  # unbounded upper end: missed in some resamples
+        ((False, 0.0, None), NOT_SUPPORTED),  # never reached within the samples drawn
+    ],
+)
+def test_compute_matching_reads_the_model_ten_times_smaller(
+    far: tuple[bool, float, float | None], verdict: str
+) -> None:
+    payload = {
+        "cells": [{"n_problems": 128}],
+        "queries": [1e9],
+        "matches": [
+            _match(1e10, 1e8, *far),  # 100x smaller: the reading
+            _match(1e10, 5e9, True, 0.1, 0.2),  # 2x smaller: not 'much larger', never read
+        ],
+    }
+    rows = grid_match_rows({"MATH": payload})
+    assert len(rows) == 1
+    c = compute_matched_claim(rows, "grid")
+    assert c.verdict == verdict and c.interval_kind == "bootstrap"
+    assert "oracle-verifier upper bound" in c.reading
 
 
 def test_envelope_gain_per_decade() -> None:

@@ -1,7 +1,7 @@
 """Each fast claim's reproduce command, run as printed, yields the number the claim states.
 
-The collapse and downstream demo sections are built once (quick settings); claims 3, 4 and
-13-16 are measured from them, then the command each record names is run through the CLI and
+The collapse, downstream, hub, persuasion and test-time-compute demo sections are built (quick
+settings); claims 2-4, 13-16 and 19 are measured from them, then the command each record names is run through the CLI and
 the claim's number recomputed from that command's own output. Claims 14-16 used to point at the
 replace or constant-schedule runs; here each must point at the run it measures.
 """
@@ -20,8 +20,19 @@ from scalewall.claims import ClaimRecord
 from scalewall.cli.app import app
 from scalewall.collapse.claims import last_vs_first, measure_collapse, median_interval
 from scalewall.collapse.demo_section import SECTION as COLLAPSE
-from scalewall.downstream.claims import measure_downstream
+from scalewall.downstream.claims import (
+    measure_downstream,
+    measure_inverse_scaling,
+    measure_persuasion,
+)
+from scalewall.downstream.demo_section import BENCHMARKS
 from scalewall.downstream.demo_section import SECTION as DOWNSTREAM
+from scalewall.downstream.persuasion_section import SECTION as PERSUASION
+from scalewall.laws.claims import measure_benchmark_gain
+from scalewall.report.benchmarks import measure_benchmarks
+from scalewall.report.persuasion import measure as persuasion_measure
+from scalewall.tts.claims import claim19_digitised, grid_claim, measure_tts
+from scalewall.tts.demo_section import SECTION as TTS
 
 
 def _quiet(step: str, done: int, total: int) -> None:
@@ -121,3 +132,57 @@ def test_claim_12_points_at_the_covered_unigram(
     assert "-o size=1000 " in c.command and "--n 100000 " in c.command  # n = 100x the types
     df = _collapse_output(c, tmp_path, monkeypatch)
     assert last_vs_first(df, "entropy", "replace", 0.95)[0] == pytest.approx(c.value, rel=1e-9)
+
+
+def test_hub_and_persuasion_claims_reproduce(
+    tmp_path_factory: pytest.TempPathFactory,
+    data_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Claims 2-4 as the report measures them (hub, persuasion, Pythia in one results folder),
+    then each command run and the claim measured again from its output."""
+    root = tmp_path_factory.mktemp("demo")
+    res = {s.name: s.run(root / s.name, True, _quiet) for s in (DOWNSTREAM, BENCHMARKS, PERSUASION)}
+    stored = {
+        **measure_benchmarks(root / "benchmarks", res["benchmarks"].commands),
+        **persuasion_measure(root / "persuasion", res["persuasion"].commands),
+    }
+    assert "--variant best " in stored[2].command and "--variant best " in stored[4].command
+    assert any(c.specification == "variant rule 'all'" for c in stored[2].robustness)
+    remeasure = {
+        2: lambda out: measure_benchmark_gain(out, {}),
+        3: lambda out: measure_persuasion(out, {}, root / "benchmarks", root / "downstream"),
+        4: lambda out: measure_inverse_scaling(out, {}, root / "downstream"),
+    }
+    for i, again_from in remeasure.items():
+        out = tmp_path / str(i)
+        out.mkdir()
+        _run(stored[i].command, out, monkeypatch)
+        again = again_from(out)[i]
+        assert (again.value, again.lo, again.hi, again.verdict) == (
+            stored[i].value,
+            stored[i].lo,
+            stored[i].hi,
+            stored[i].verdict,
+        )
+
+
+def test_claim_19_reproduces_from_the_grid_command(
+    tmp_path_factory: pytest.TempPathFactory,
+    data_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    folder = tmp_path_factory.mktemp("demo") / TTS.name
+    res = TTS.run(folder, True, _quiet)
+    stored = measure_tts(folder, res.commands)[19]
+    assert stored.interval_kind == "bootstrap" and "grid_math.json" in stored.command
+    _run(stored.command, tmp_path, monkeypatch)
+    again = grid_claim(tmp_path, {}, claim19_digitised(folder, {}))
+    assert (again.value, again.lo, again.hi, again.verdict) == (
+        stored.value,
+        stored.lo,
+        stored.hi,
+        stored.verdict,
+    )

@@ -176,9 +176,8 @@ def test_claims_json(run: Any) -> None:
     g = load(run.folder, "scaling_laws/fit_global.json")
     for c in claims:
         assert set(c) >= CLAIM_KEYS and c["verdict"] in VERDICTS
-        if c["id"] in (1, 2):
-            assert c["verdict"] != NOT_MEASURED and c["section"] == "scaling-laws"
-            assert c["lo"] <= c["value"] <= c["hi"]
+        if c["id"] in (1, 2, 3, 4, 19):
+            assert c["verdict"] != NOT_MEASURED and c["lo"] <= c["value"] <= c["hi"]
         if c["verdict"] == NOT_MEASURED:  # never a placeholder number
             assert c["value"] is c["lo"] is c["hi"] is None
         elif None not in (c["value"], c["lo"], c["hi"]):
@@ -191,9 +190,16 @@ def test_claims_json(run: Any) -> None:
     law = next(r for r in one["robustness"] if r["specification"].startswith("Chinchilla law"))
     assert law["value"] == pytest.approx(g["derived"][key])
     assert [law["lo"], law["hi"]] == pytest.approx(g["derived_ci"][key])
-    # claim 2 names benchmark scores; the loss reading is secondary and cannot decide
-    assert two["verdict"] == "cannot be tested with this data"
-    assert two["data"].startswith("secondary reading") and two["claimed_range"] == [5.0, 20.0]
+    # claims 2-4 and 19 read the data their sentence names (the hub, the persuasion study, the
+    # Pythia grid); the old readings are labelled secondary ones
+    assert one["section"] == "scaling-laws" and two["section"] == "benchmark-scaling"
+    assert "Benchmarking Hub" in two["data"] and two["claimed_range"] == [5.0, 20.0]
+    specs = [r["specification"] for r in two["robustness"]]
+    assert any(x.startswith("secondary: compute-optimal loss") for x in specs)
+    assert "variant rule 'all'" in specs and "variant rule 'fixed:high'" in specs
+    assert claims[2]["section"] == "persuasion" and claims[2]["claimed_range"] == [-1.0, 1.0]
+    assert "Pythia" in claims[3]["data"] and "Hub" in claims[3]["data"]
+    assert claims[18]["interval_kind"] == "bootstrap" and "grid" in claims[18]["data"]
     for c in claims:
         assert set(c) >= NEW_KEYS
         if c["verdict"] in ("supported", "partly supported", "not supported"):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 from scalewall.claims import (
     NOT_SUPPORTED,
@@ -25,6 +25,7 @@ from scalewall.claims import (
     ClaimRecord,
     claim,
     equivalence_verdict,
+    median_interval,
     range_verdict,
 )
 from scalewall.resampling import percentile_interval
@@ -55,15 +56,6 @@ def ratio_of_means(x: np.ndarray, y: np.ndarray, level: float) -> tuple[float, f
     boot = (w @ x) / (w @ y)
     lo, hi = percentile_interval(boot, level)
     return float(x.mean() / y.mean()), float(lo), float(hi)
-
-
-def median_interval(x: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
-    """Median with its distribution-free order-statistic interval (binomial, analytic)."""
-    s = np.sort(x)
-    n = s.size
-    j = max(int(stats.binom.ppf((1 - level) / 2, n, 0.5)) - 1, 0)
-    k = min(int(stats.binom.isf((1 - level) / 2, n, 0.5)), n - 1)
-    return float(np.median(s)), float(s[j]), float(s[k])
 
 
 def last_vs_first(
@@ -377,7 +369,6 @@ def measure_collapse(folder: Path, commands: Mapping[str, Sequence[str]]) -> dic
 __all__ = [
     "last_vs_first",
     "measure_collapse",
-    "median_interval",
     "ratio_of_means",
     "schedule_verdict",
 ]

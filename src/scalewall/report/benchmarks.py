@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
 
+from scalewall.downstream.claims import measure_inverse_scaling
+from scalewall.laws.claims import measure_benchmark_gain
 from scalewall.report import benchmarks_figures
+from scalewall.report.claims import Claim
 from scalewall.report.common import FigureFile, figure_html, fmt_cell, fmt_num, read_json, table
 from scalewall.report.part import ReportPart
 
@@ -120,11 +123,21 @@ def render_benchmarks(folder: Path, figs: Sequence[FigureFile]) -> str:
     )
 
 
+def measure_benchmarks(folder: Path, commands: Mapping[str, Sequence[str]]) -> dict[int, Claim]:
+    """Claims 2 and 4 from the hub, with the loss (``scaling_laws/``) and Pythia's tasks
+    (``downstream/``) of the same results folder where stored."""
+    return {
+        **measure_benchmark_gain(folder, commands, folder.parent / "scaling_laws"),
+        **measure_inverse_scaling(folder, commands, folder.parent / "downstream"),
+    }
+
+
 PART = ReportPart(
     folder="benchmarks",
     anchor="benchmark-scaling",
     render=render_benchmarks,
     figures=benchmarks_figures.BUILDERS,
+    measure=measure_benchmarks,
     literature=(
         "Epoch AI, 'AI Benchmarking' (epoch.ai/benchmarks), Benchmarking Hub snapshot 2025-11 "
         "(CC-BY 4.0)",

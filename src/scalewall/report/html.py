@@ -43,7 +43,11 @@ LITERATURE = ("Okabe & Ito 2008, 'Color Universal Design' (the figures' colour p
 
 
 def measure_claims(root: Path, manifest: Mapping[str, Any]) -> list[Claim]:
-    """All 20 claims: measured where a stored section tests them, 'not measured yet' elsewhere."""
+    """All 20 claims: measured where a stored section tests them, 'not measured yet' elsewhere.
+
+    A later section's record of a claim replaces an earlier one's: the demo's order puts each
+    claim's primary data (the hub, the persuasion study) after the fallback reading.
+    """
     measured: dict[int, Claim] = {}
     for sec in manifest.get("sections", []):
         part = PARTS.get(sec["name"])

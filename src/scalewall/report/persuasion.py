@@ -3,13 +3,15 @@ the claims check reads ``summary.json``'s ``equivalence`` record for claim 3).""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
 
+from scalewall.downstream.claims import measure_persuasion
+from scalewall.report.claims import Claim
 from scalewall.report.common import FigureFile, figure_html, fmt_cell, read_csv, read_json, table
 from scalewall.report.figures import OKABE_ITO, REFERENCE, FigureBuilder
 from scalewall.report.part import ReportPart
@@ -134,6 +136,7 @@ def render_persuasion(folder: Path, figs: Sequence[FigureFile]) -> str:
         ],
         numeric=[False, True, True, True, False],
     )
+    # every section's figures are passed in: only this section's are shown here
     fig_html = "".join(figure_html(f) for f in figs if f.name in BUILDERS)
     return (
         f"<p>{escape(st['citation'])}: {data['n_messages']} AI-written messages from "
@@ -173,8 +176,18 @@ def render_persuasion(folder: Path, figs: Sequence[FigureFile]) -> str:
 
 BUILDERS: dict[str, FigureBuilder] = {"persuasion_effect_vs_size": effect_vs_size}
 
+
+def measure(folder: Path, commands: Mapping[str, Sequence[str]]) -> dict[int, Claim]:
+    """Claim 3 from the study, with the hub's and Pythia's equivalence shares from the same
+    results folder where stored."""
+    return measure_persuasion(
+        folder, commands, folder.parent / "benchmarks", folder.parent / "downstream"
+    )
+
+
 PART = ReportPart(
     folder="persuasion",
+    measure=measure,
     anchor="persuasion",
     render=render_persuasion,
     figures=BUILDERS,
