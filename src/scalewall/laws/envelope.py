@@ -45,7 +45,8 @@ def frontier_outside_runs(runs: pd.DataFrame, frontier: pd.DataFrame) -> list[st
         below = float(np.mean(gap > MARGIN))
         if below > 0.5:
             reasons.append(
-                f"over {below:.0%} of the runs' compute range its band lies more than "
+                f"{'over all' if below == 1 else f'over {below:.0%}'} of the runs' compute "
+                "range its band lies more than "
                 f"{MARGIN:.0%} below the lowest loss any run reached with that compute"
             )
         n_lo, n_hi = float(runs["N"].min()), float(runs["N"].max())
