@@ -86,7 +86,7 @@ def test_grid_on_the_registry(data_dir: Path, tmp_path: Path) -> None:
     [
         ("small,1e8,1e10,p3,20,21\n", [], "row 10, column 'c'"),
         ("small,-5,1e10,p3,20,1\n", [], "row 10, column 'params': parameters must be"),
-        ("", ["--queries", "many"], "--queries expects numbers"),
+        ("", ["--queries", "many"], "--queries: expects numbers"),
         ("", ["--queries", "0"], "every Q (queries served) must be finite numbers > 0"),
         ("", ["--k", "1,40"], "k must be <= 16"),
         ("", ["--tokens-per-sample", "nan"], "tokens per sample and every Q"),
