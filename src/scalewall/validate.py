@@ -98,6 +98,18 @@ def check_options(
     check_out_dir(out_dir)
 
 
+def check_keys(keys: Iterable[str], allowed: Iterable[str], source: str) -> None:
+    """Every key of a TOML table must be one of ``allowed``; a typo gets a "did you mean"."""
+    known = list(allowed)
+    for key in keys:
+        if key not in known:
+            hint = did_you_mean(key, known)
+            fix = f"allowed keys: {', '.join(known)}"
+            raise input_error(
+                f"unknown key '{key}'", source=source, fix=f"{hint} {fix}" if hint else fix
+            )
+
+
 def did_you_mean(value: str, known: Sequence[str]) -> str | None:
     """The closest name in ``known`` phrased as a suggestion, or ``None`` when nothing is close."""
     close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
@@ -184,6 +196,17 @@ def require_column(
     )
 
 
+def require_columns(
+    columns: Iterable[object], needed: Iterable[str], *, source: str, fix: str | None = None
+) -> None:
+    """Every column of ``needed`` must be present, for files of a fixed layout (no flag remaps
+    them); the first one missing is the error."""
+    names = {str(c) for c in columns}
+    for col in needed:
+        if col not in names:
+            raise input_error("required column missing", source=source, column=col, fix=fix)
+
+
 def reject_rows(
     bad: pd.Series | np.ndarray,
     rule: str,
@@ -249,6 +272,7 @@ __all__ = [
     "check_choice",
     "check_count",
     "check_finite",
+    "check_keys",
     "check_level",
     "check_options",
     "check_out_dir",
@@ -261,5 +285,6 @@ __all__ = [
     "read_text",
     "reject_rows",
     "require_column",
+    "require_columns",
     "to_numbers",
 ]

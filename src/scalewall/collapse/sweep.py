@@ -29,7 +29,6 @@ same table.
 from __future__ import annotations
 
 import io
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from itertools import product
@@ -57,6 +56,7 @@ from scalewall.errors import input_error
 from scalewall.runs.executors import Job, run_jobs
 from scalewall.runs.store import Run, RunStore, run_id
 from scalewall.storage import write_atomic, write_json
+from scalewall.validate import check_keys, parse_toml, read_text
 
 MIXING = ("fresh", "keep-real")
 #: The executor job that runs one cell (:func:`run_cell`).
@@ -158,18 +158,10 @@ def _check(key: str, value: Any, types: tuple[type, ...], source: str) -> None:
 def load_config(path: Path) -> list[Cell]:
     """The cells of a TOML sweep file; unknown keys or wrong types name the key."""
     src = str(path)
-    try:
-        cfg = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise input_error("no such config file", source=src) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise input_error(f"not valid TOML ({e})", source=src) from None
+    cfg = parse_toml(read_text(path, src), src)
     allowed = set(_TYPES) | set(_LISTS) | {"options"}
+    check_keys(cfg, sorted(allowed), src)
     for key, value in cfg.items():
-        if key not in allowed:
-            raise input_error(
-                f"unknown key '{key}'; valid: {', '.join(sorted(allowed))}", source=src
-            )
         if key in _TYPES:
             _check(key, value, _TYPES[key], src)
         elif key in _LISTS:
@@ -231,6 +223,10 @@ def run_sweep(
     Writes ``results.parquet`` (all cells, in config order) and ``summary.json`` at the end.
     """
     jobs = [c.job for c in cells]
+    for model, options in {
+        (c.model, repr(c.options)): (c.model, c.options) for c in cells
+    }.values():
+        make_model(model, **options)  # a bad model name or option fails before the store is touched
     store = RunStore(out_dir / "runs")
     message = store.prepare(jobs, resume)
     if message and note is not None:

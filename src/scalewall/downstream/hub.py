@@ -29,7 +29,7 @@ from scalewall.data import registry
 from scalewall.data.runs import read_source
 from scalewall.downstream.hub_meta import GENERIC, HUB_BENCHMARKS, HubBenchmark
 from scalewall.errors import input_error
-from scalewall.validate import reject_rows
+from scalewall.validate import reject_rows, require_columns
 
 PREFIX = "epoch-hub-"
 #: Reasoning-effort suffixes of a model version (named efforts and thinking-token budgets).
@@ -155,18 +155,6 @@ def _resolve(
     return Path(source).stem, raw, score, se, replace(GENERIC, scale=scale)
 
 
-def _require(raw: pd.DataFrame, cols: Sequence[str], src: str) -> None:
-    for c in cols:
-        if c not in raw.columns:
-            raise input_error(
-                "required column missing",
-                source=src,
-                column=c,
-                fix="a hub file has Model version, a score, Release date and "
-                "Training compute (FLOP)",
-            )
-
-
 def read_benchmark(
     source: str, columns: Mapping[str, str] | None = None, scale: float = 1.0
 ) -> tuple[pd.DataFrame, dict[str, int], HubBenchmark]:
@@ -184,7 +172,12 @@ def read_benchmark(
     """
     key, raw, score_col, se_col, meta = _resolve(source, columns or {}, scale)
     src = str(registry.entry(PREFIX + key).filename) if meta is HUB_BENCHMARKS.get(key) else source
-    _require(raw, [MODEL, score_col, DATE, COMPUTE], src)
+    require_columns(
+        raw.columns,
+        [MODEL, score_col, DATE, COMPUTE],
+        source=src,
+        fix="a hub file has Model version, a score, Release date and Training compute (FLOP)",
+    )
     counts = dict.fromkeys(REASONS, 0)
     comp = pd.to_numeric(raw[COMPUTE], errors="coerce")
     bad = raw[COMPUTE].notna() & (comp.isna() | ~(comp > 0) | ~np.isfinite(comp))

@@ -35,7 +35,7 @@ from scalewall.downstream.persuasion_published import reproduction
 from scalewall.downstream.reml import RandomTerm, RemlFit, fit_reml
 from scalewall.errors import input_error
 from scalewall.storage import records
-from scalewall.validate import check_level, finite_numbers, reject_rows
+from scalewall.validate import check_level, finite_numbers, reject_rows, require_columns
 
 Array = NDArray[np.float64]
 
@@ -67,14 +67,8 @@ def _check_numeric(df: pd.DataFrame, col: str, src: str, positive: bool = False)
 
 
 def _require(df: pd.DataFrame, cols: tuple[str, ...], src: str) -> None:
-    missing = [c for c in cols if c not in df.columns]
-    if missing:
-        raise input_error(
-            "missing column",
-            source=src,
-            column=missing[0],
-            fix=f"the table needs the columns {', '.join(cols)}",
-        )
+    fix = f"the table needs the columns {', '.join(cols)}"
+    require_columns(df.columns, cols, source=src, fix=fix)
 
 
 def _parameters(df: pd.DataFrame, src: str, frontier_params_b: float) -> pd.Series:

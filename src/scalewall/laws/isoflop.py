@@ -47,7 +47,7 @@ from scipy import stats
 from scalewall.data.runs import load_runs
 from scalewall.errors import input_error
 from scalewall.laws.result import _clean
-from scalewall.resampling import percentile_interval
+from scalewall.resampling import percentile_interval, resample_weights
 from scalewall.validate import check_options, reject_rows, require_column
 
 Array = NDArray[np.float64]
@@ -349,9 +349,7 @@ def _bootstrap(
         n = x.size
         m = x.mean()
         V = _design(x - m)
-        idx = rng.integers(0, n, size=(replicates, n))
-        W = np.zeros((replicates, n))
-        np.add.at(W, (np.arange(replicates)[:, None], idx), 1.0)
+        W = resample_weights(n, replicates, rng)
         _, inv = np.unique(np.round(x, 6), return_inverse=True)
         onehot = np.eye(int(inv.max()) + 1)[inv]  # row -> its distinct size
         present = W @ onehot

@@ -53,6 +53,7 @@ from scalewall.collapse.policies import (
 )
 from scalewall.errors import input_error
 from scalewall.lm.config import RunConfig
+from scalewall.validate import check_keys
 
 if TYPE_CHECKING:
     from scalewall.lm.sweep import Sweep
@@ -86,11 +87,7 @@ def parse_policy(name: str) -> Policy:
 
 
 def check_settings(s: Mapping[str, Any], source: str) -> None:
-    for k in s:
-        if k not in SETTINGS:
-            raise input_error(
-                f"unknown key '{k}'; allowed keys: {', '.join(SETTINGS)}", source=source
-            )
+    check_keys(s, SETTINGS, source)
     for p in s.get("policies", []):
         parse_policy(str(p))
     SamplingBias(float(s.get("temperature", 1.0)), float(s.get("top_p", 1.0)))

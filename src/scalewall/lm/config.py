@@ -13,6 +13,7 @@ from typing import Any
 
 from scalewall.errors import input_error
 from scalewall.lm.tokenize import KINDS
+from scalewall.validate import check_keys
 
 
 @dataclass(frozen=True)
@@ -90,11 +91,7 @@ def from_mapping(
     values: Mapping[str, Any], source: str = "config", base: RunConfig | None = None
 ) -> RunConfig:
     """A checked config from ``values`` over ``base``; unknown keys name the allowed ones."""
-    unknown = [k for k in values if k not in FIELDS]
-    if unknown:
-        raise input_error(
-            f"unknown key '{unknown[0]}'; allowed keys: {', '.join(FIELDS)}", source=source
-        )
+    check_keys(values, FIELDS, source)
     cfg = dataclasses.replace(
         base or RunConfig(), **{k: _coerce(k, v, source) for k, v in values.items()}
     )

@@ -23,7 +23,7 @@ import pandas as pd
 
 from scalewall.errors import input_error
 from scalewall.lm.config import RunConfig, from_mapping
-from scalewall.validate import did_you_mean, parse_toml, read_text
+from scalewall.validate import check_keys, did_you_mean, parse_toml, read_text
 
 KINDS = ("scaling", "repeat", "collapse")
 TOP_KEYS = (
@@ -95,17 +95,9 @@ def _table(raw: Mapping[str, Any], key: str, src: str) -> dict[str, Any]:
     return v
 
 
-def _check_keys(d: Mapping[str, Any], allowed: Sequence[str], where: str) -> None:
-    for k in d:
-        if k not in allowed:
-            raise input_error(
-                f"unknown key '{k}'; allowed keys: {', '.join(allowed)}", source=where
-            )
-
-
 def parse(raw: Mapping[str, Any], source: str) -> Sweep:
     """A :class:`Sweep` from a parsed TOML document, checked key by key."""
-    _check_keys(raw, TOP_KEYS, source)
+    check_keys(raw, TOP_KEYS, source)
     kind = raw.get("kind")
     if kind not in KINDS:
         raise input_error(f"'kind' must be one of {', '.join(KINDS)}", source=source, got=kind)
@@ -117,7 +109,7 @@ def parse(raw: Mapping[str, Any], source: str) -> Sweep:
         from_mapping(m, f"{source} [[models]] {i + 1}", base) for i, m in enumerate(models_raw)
     )
     grid = _table(raw, "grid", source)
-    _check_keys(grid, GRID_KEYS[kind], f"{source} [grid]")
+    check_keys(grid, GRID_KEYS[kind], f"{source} [grid]")
     design = _table(raw, "design", source)
     if design:
         from scalewall.lm.ladder import check_design
@@ -144,7 +136,7 @@ def parse(raw: Mapping[str, Any], source: str) -> Sweep:
         ):
             raise input_error(f"{source} [grid]: '{k}' must be a non-empty list of numbers > 0")
     analysis = _table(raw, "analysis", source)
-    _check_keys(analysis, ANALYSIS_KEYS, f"{source} [analysis]")
+    check_keys(analysis, ANALYSIS_KEYS, f"{source} [analysis]")
     collapse = _table(raw, "collapse", source)
     if kind == "collapse":
         from scalewall.lm.collapse import check_settings
