@@ -70,8 +70,19 @@ GRID_COLUMNS = {
 }
 
 
-def _read(source: str | Path | pd.DataFrame) -> tuple[pd.DataFrame, str, dict[str, str]]:
-    """The raw table, its name for messages, and the registry's column mapping (if any)."""
+def _read(
+    source: str | Path | pd.DataFrame,
+    columns: Mapping[str, str] | None,
+    source_name: str | None,
+) -> tuple[pd.DataFrame, str, dict[str, str]]:
+    """The raw table, its name for messages (``source_name`` if given), and its column mapping:
+    the registry's (if any), overridden by the caller's ``columns``."""
+    raw, name, mapping = _read_raw(source)
+    mapping.update({k: v for k, v in (columns or {}).items() if v})
+    return raw, source_name or name, mapping
+
+
+def _read_raw(source: str | Path | pd.DataFrame) -> tuple[pd.DataFrame, str, dict[str, str]]:
     if isinstance(source, pd.DataFrame):
         return source.reset_index(drop=True), "table", {}
     s = str(source)
@@ -151,9 +162,7 @@ def load_counts(
         Missing columns, non-integer or negative counts, ``c > n``, problems with no samples
         (``n = 0``) or a (model, problem) listed twice, naming file, row and column.
     """
-    raw, name, mapping = _read(source)
-    name = source_name or name
-    mapping.update({k: v for k, v in (columns or {}).items() if v})
+    raw, name, mapping = _read(source, columns, source_name)
     if (
         mapping.get("correct", "correct") in raw.columns
         and mapping.get("c", "c") not in raw.columns
@@ -205,9 +214,7 @@ def load_samples(
 ) -> pd.DataFrame:
     """Per-sample records ``model, problem, correct`` plus whichever of ``score, answer,
     tokens_in, tokens_out`` the file has. ``correct`` accepts booleans, 0/1 and true/false."""
-    raw, name, mapping = _read(source)
-    name = source_name or name
-    mapping.update({k: v for k, v in (columns or {}).items() if v})
+    raw, name, mapping = _read(source, columns, source_name)
     n_rows = len(raw)
     out = pd.DataFrame(
         {
