@@ -134,7 +134,9 @@ def parse(raw: Mapping[str, Any], source: str) -> Sweep:
             or not vals
             or any(isinstance(v, bool) or not isinstance(v, int | float) or v <= 0 for v in vals)
         ):
-            raise input_error(f"{source} [grid]: '{k}' must be a non-empty list of numbers > 0")
+            raise input_error(
+                f"'{k}' must be a non-empty list of numbers > 0", source=f"{source} [grid]"
+            )
     analysis = _table(raw, "analysis", source)
     check_keys(analysis, ANALYSIS_KEYS, f"{source} [analysis]")
     collapse = _table(raw, "collapse", source)

@@ -36,7 +36,9 @@ class FigureFile:
 # -- reading stored results ----------------------------------------------------------------------
 def read_csv(path: Path) -> pd.DataFrame:
     if not path.is_file():
-        raise input_error(f"{path} not found; is this a folder written by 'scalewall demo'?")
+        raise input_error(
+            "not found", source=str(path), fix="is this a folder written by 'scalewall demo'?"
+        )
     return pd.read_csv(path)
 
 
