@@ -128,6 +128,12 @@ def range_verdict(lo: float | None, hi: float | None, claimed: tuple[float, floa
     return PARTLY
 
 
+def within_margin(lo: float, hi: float, margin: float) -> bool:
+    """TOST at alpha (Schuirmann 1987): the ``1 - 2 alpha`` interval ``[lo, hi]`` of a difference
+    lies inside ``(-margin, margin)``. The one definition of "equivalent" for every verdict."""
+    return -margin < lo and hi < margin
+
+
 def equivalence_verdict(lo: float | None, hi: float | None, margin: float) -> str:
     """TOST on a difference whose 90% interval is ``[lo, hi]``, equivalence margin ``margin``.
 
@@ -139,7 +145,7 @@ def equivalence_verdict(lo: float | None, hi: float | None, margin: float) -> st
     if not (_finite(lo) and _finite(hi)):
         return UNTESTABLE
     assert lo is not None and hi is not None
-    if -margin < lo and hi < margin:
+    if within_margin(lo, hi, margin):
         return SUPPORTED
     if lo >= margin or hi <= -margin:
         return NOT_SUPPORTED
@@ -424,4 +430,5 @@ __all__ = [
     "range_verdict",
     "stability",
     "to_record",
+    "within_margin",
 ]

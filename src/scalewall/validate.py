@@ -98,6 +98,18 @@ def check_options(
     check_out_dir(out_dir)
 
 
+def check_keys(keys: Iterable[str], allowed: Iterable[str], source: str) -> None:
+    """Every key of a TOML table must be one of ``allowed``; a typo gets a "did you mean"."""
+    known = list(allowed)
+    for key in keys:
+        if key not in known:
+            hint = did_you_mean(key, known)
+            fix = f"allowed keys: {', '.join(known)}"
+            raise input_error(
+                f"unknown key '{key}'", source=source, fix=f"{hint} {fix}" if hint else fix
+            )
+
+
 def did_you_mean(value: str, known: Sequence[str]) -> str | None:
     """The closest name in ``known`` phrased as a suggestion, or ``None`` when nothing is close."""
     close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
@@ -184,6 +196,45 @@ def require_column(
     )
 
 
+def require_columns(
+    columns: Iterable[object], needed: Iterable[str], *, source: str, fix: str | None = None
+) -> None:
+    """Every column of ``needed`` must be present, for files of a fixed layout (no flag remaps
+    them); the first one missing is the error."""
+    names = {str(c) for c in columns}
+    for col in needed:
+        if col not in names:
+            raise input_error("required column missing", source=source, column=col, fix=fix)
+
+
+def reject_rows(
+    bad: pd.Series | np.ndarray,
+    rule: str,
+    *,
+    source: str,
+    column: str | None,
+    values: pd.Series | np.ndarray | None = None,
+    fix: str | None = None,
+) -> None:
+    """Raise at the first row where ``bad`` holds, showing that row's entry of ``values``.
+
+    Table loaders test a whole column at once and report only the first offender, so every
+    loader's row errors read alike (rows are 1-based positions, as a spreadsheet counts them).
+    A whole float is shown as an integer (``got -3``, not ``-3.0``); text is shown quoted.
+    """
+    mask = np.asarray(bad, dtype=bool)
+    if not mask.any():
+        return
+    i = int(np.flatnonzero(mask)[0])
+    got: object = None
+    if values is not None:
+        got = values.iloc[i] if isinstance(values, pd.Series) else values[i]
+        got = got.item() if isinstance(got, np.generic) else got
+        if isinstance(got, float) and got.is_integer() and abs(got) < 1e15:
+            got = int(got)
+    raise input_error(rule, source=source, row=i + 1, column=column, got=got, fix=fix)
+
+
 def to_numbers(
     s: pd.Series,
     *,
@@ -193,24 +244,35 @@ def to_numbers(
 ) -> np.ndarray:
     """A column as floats; text that is not a number is an error at its row (NaN stays NaN)."""
     vals = pd.to_numeric(s, errors="coerce")
-    bad = (vals.isna() & s.notna()).to_numpy()
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise input_error(
-            "expected a number",
-            source=source,
-            row=i + 1,
-            column=column,
-            got=str(s.iloc[i]),
-            fix=fix,
-        )
+    text = vals.isna() & s.notna()
+    reject_rows(
+        text, "expected a number", source=source, column=column, values=s.astype(str), fix=fix
+    )
     return np.asarray(vals.to_numpy(dtype=float))
+
+
+def finite_numbers(
+    s: pd.Series,
+    rule: str,
+    *,
+    column: str,
+    source: str,
+    positive: bool = False,
+    fix: str | None = None,
+) -> np.ndarray:
+    """A column as finite floats (> 0 when ``positive``): text, an empty cell, inf or a value
+    out of range is ``rule`` broken at its row, shown as the file wrote it."""
+    vals = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(vals) | ((vals <= 0) if positive else False)
+    reject_rows(bad, rule, source=source, column=column, values=s.astype(str), fix=fix)
+    return np.asarray(vals)
 
 
 __all__ = [
     "check_choice",
     "check_count",
     "check_finite",
+    "check_keys",
     "check_level",
     "check_options",
     "check_out_dir",
@@ -218,8 +280,11 @@ __all__ = [
     "check_positive",
     "check_seed",
     "did_you_mean",
+    "finite_numbers",
     "parse_toml",
     "read_text",
+    "reject_rows",
     "require_column",
+    "require_columns",
     "to_numbers",
 ]

@@ -99,6 +99,7 @@ def test_non_utf8_preset_files(tmp_path: Path) -> None:
     expected = f"error: {bad}: not UTF-8 text (byte 12). save the file as UTF-8"
     assert one_line_error(["forecast", "--scenario", str(bad)]) == expected
     assert one_line_error(["sweep", str(bad)]) == expected
+    assert one_line_error(["collapse", "--config", str(bad)]) == expected
 
 
 def test_constant_loss_table_is_refused_not_fitted(tmp_path: Path) -> None:

@@ -48,7 +48,9 @@ def test_malformed_hub_table_exits_2_with_one_line(tmp_path: Path) -> None:
 
 def test_bad_option_exits_2() -> None:
     assert "--variant must be" in one_line_error(["benchmarks", "mmlu", "--variant", "fast"])
-    assert "margin > 0" in one_line_error(["benchmarks", "mmlu", "--margin", "-1"])
+    assert "margin must be a finite number > 0" in one_line_error(
+        ["benchmarks", "mmlu", "--margin", "-1"]
+    )
 
 
 def test_nan_margin_and_too_few_models_exit_2(tmp_path: Path) -> None:

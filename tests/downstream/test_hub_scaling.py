@@ -135,7 +135,7 @@ def test_frontier_is_a_running_best() -> None:
 
 def test_bad_settings() -> None:
     x = np.linspace(22.0, 25.0, 10)
-    with pytest.raises(InputError, match="margin > 0"):
+    with pytest.raises(InputError, match="margin must be a finite number > 0"):
         analyze_hub(_table({"a": np.full(10, 0.5)}, x), margin=0.0)
 
 

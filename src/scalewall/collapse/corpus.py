@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from scalewall.data.corpus import load_text
-from scalewall.errors import InputError
+from scalewall.errors import input_error
 
 #: Words and single punctuation marks: Shakespeare's "O Romeo," -> ["O", "Romeo", ","].
 WORD = re.compile(r"\w+|[^\w\s]")
@@ -38,7 +38,9 @@ class Corpus:
         tokens = list(text) if level == "char" else WORD.findall(text)
         vocab = tuple(sorted(set(tokens)))
         if len(tokens) < 100:
-            raise InputError(f"{source}: the corpus has {len(tokens)} tokens; give at least 100")
+            raise input_error(
+                f"the corpus has {len(tokens)} tokens; give at least 100", source=source
+            )
         index = {w: i for i, w in enumerate(vocab)}
         ids = np.fromiter((index[w] for w in tokens), dtype=np.int64, count=len(tokens))
         cut = int(len(ids) * (1 - heldout))

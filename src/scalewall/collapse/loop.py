@@ -17,7 +17,7 @@ import pandas as pd
 from scalewall.collapse.models.base import Fitted, Model
 from scalewall.collapse.models.gaussian import Gaussian, sufficient_chain
 from scalewall.collapse.policies import FilterContext, Policy, Pool
-from scalewall.errors import InputError
+from scalewall.errors import input_error
 
 #: ``progress(done, total)`` in generations.
 GenProgress = Callable[[int, int], None]
@@ -45,9 +45,9 @@ def run(
     ``fast=False`` draws every point, as the item path of every other model does.
     """
     if generations < 1:
-        raise InputError(f"generations must be >= 1; got {generations}")
+        raise input_error("generations must be >= 1", got=generations)
     if seeds < 1:
-        raise InputError(f"seeds must be >= 1; got {seeds}")
+        raise input_error("seeds must be >= 1", got=seeds)
     children = np.random.SeedSequence(seed).spawn(generations + 1)
     if fast and isinstance(model, Gaussian):
         rngs = [np.random.default_rng(c) for c in children]

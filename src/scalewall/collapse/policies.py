@@ -46,7 +46,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from scalewall.errors import InputError, input_error
+from scalewall.errors import input_error
 
 Array = NDArray[Any]
 
@@ -265,7 +265,7 @@ class MixReal(_MixStep):
         k = round(self.fraction * n)
         if self.fresh:
             if pool.draw_real is None:
-                raise InputError("fresh real data needs a model that can draw real data")
+                raise input_error("fresh real data needs a model that can draw real data")
             real = pool.draw_real(k, rng)
         else:
             real = subsample(pool.real, k, rng)
@@ -278,7 +278,7 @@ class MixReal(_MixStep):
 def check_fraction(name: str, value: float) -> None:
     """Fractions live in [0, 1]; anything else is a one-line input error naming ``name``."""
     if not 0.0 <= value <= 1.0:
-        raise InputError(f"{name} must be in [0, 1]; got {value}")
+        raise input_error(f"{name} must be in [0, 1]", got=value)
 
 
 # -- filters -------------------------------------------------------------------------------------
@@ -365,7 +365,7 @@ class LikelihoodFilter(_FilterStep):
     def __call__(self, s: Samples, ctx: FilterContext, rng: np.random.Generator) -> Samples:
         model = ctx.judge if self.judge == "gen0" else ctx.current
         if model is None:
-            raise InputError(f"the likelihood filter needs a {self.judge} model")
+            raise input_error(f"the likelihood filter needs a {self.judge} model")
         lp = np.where(s.mask, model.log_prob(s.values), -np.inf)
         k = np.floor(self.keep * s.counts()).astype(int)
         rank = np.argsort(np.argsort(-lp, axis=1, kind="stable"), axis=1)
@@ -470,11 +470,11 @@ class SamplingBias:
 
     def __post_init__(self) -> None:
         if not self.temperature > 0:
-            raise InputError(f"temperature must be > 0; got {self.temperature}")
+            raise input_error("temperature must be > 0", got=self.temperature)
         if not 0.0 < self.top_p <= 1.0:
-            raise InputError(f"top-p must be in (0, 1]; got {self.top_p}")
+            raise input_error("top-p must be in (0, 1]", got=self.top_p)
         if self.top_k < 0:
-            raise InputError(f"top-k must be >= 0 (0: off); got {self.top_k}")
+            raise input_error("top-k must be >= 0 (0: off)", got=self.top_k)
 
     @property
     def neutral(self) -> bool:
@@ -543,7 +543,7 @@ class Policy:
 
     def __post_init__(self) -> None:
         if self.n < 2:
-            raise InputError(f"n (samples per generation) must be >= 2; got {self.n}")
+            raise input_error("n (samples per generation) must be >= 2", got=self.n)
 
     @property
     def name(self) -> str:
@@ -659,7 +659,7 @@ FILTERS: dict[str, Callable[..., Filter]] = {
 def make_mixer(name: str, fraction: float = 0.1) -> Mixer:
     """A mixer by name; unknown names list the valid ones."""
     if name not in MIXERS:
-        raise InputError(f"unknown policy '{name}'; valid: {', '.join(MIXERS)}")
+        raise input_error(f"unknown policy '{name}'; valid: {', '.join(MIXERS)}")
     check_fraction("fraction", fraction)
     return MIXERS[name](fraction)
 

@@ -7,6 +7,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from scalewall.resampling import percentile_interval
+
 #: Keys of each summary record, in order.
 KEYS = ("model", "policy", "generation", "metric", "mean", "median", "lo", "hi", "n_seeds")
 
@@ -14,14 +16,13 @@ KEYS = ("model", "policy", "generation", "metric", "mean", "median", "lo", "hi",
 def summarize(df: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     """Mean, median and the central ``level`` band over seeds of a tidy table with columns
     model, policy, seed, generation, metric, value (extra grid columns are kept as keys)."""
-    q = (1 - level) / 2
     keys = [c for c in df.columns if c not in ("seed", "value")]
     g = df.groupby(keys, sort=False, observed=True)["value"]
     out = g.agg(
         mean="mean",
         median="median",
-        lo=lambda v: np.nanquantile(v, q),
-        hi=lambda v: np.nanquantile(v, 1 - q),
+        lo=lambda v: float(percentile_interval(v.to_numpy(dtype=float), level, axis=None)[0]),
+        hi=lambda v: float(percentile_interval(v.to_numpy(dtype=float), level, axis=None)[1]),
         n_seeds="count",
     ).reset_index()
     return out

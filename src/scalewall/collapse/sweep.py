@@ -29,7 +29,6 @@ same table.
 from __future__ import annotations
 
 import io
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from itertools import product
@@ -53,10 +52,11 @@ from scalewall.collapse.policies import (
     truncate,
 )
 from scalewall.collapse.summary import records, summarize
-from scalewall.errors import InputError
+from scalewall.errors import input_error
 from scalewall.runs.executors import Job, run_jobs
 from scalewall.runs.store import Run, RunStore, run_id
 from scalewall.storage import write_atomic, write_json
+from scalewall.validate import check_keys, parse_toml, read_text
 
 MIXING = ("fresh", "keep-real")
 #: The executor job that runs one cell (:func:`run_cell`).
@@ -94,13 +94,13 @@ class Cell:
 
     def build_policy(self) -> Policy:
         if self.n < 2:
-            raise InputError(f"n must be >= 2; got {self.n}")
+            raise input_error("n must be >= 2", got=self.n)
         if self.schedule not in ("constant", "linear", "power", "geometric"):
-            raise InputError(
+            raise input_error(
                 f"unknown schedule '{self.schedule}'; valid: constant, linear, power, geometric"
             )
         if self.judge not in ("gen0", "current"):
-            raise InputError(f"unknown judge '{self.judge}'; valid: gen0, current")
+            raise input_error(f"unknown judge '{self.judge}'; valid: gen0, current")
         steps: list[Step] = [make_mixer(self.policy, self.fraction)]
         steps += [dedup()] if self.dedup else []
         steps += [truncate(self.truncate)] if self.truncate > 0 else []
@@ -152,33 +152,27 @@ _LISTS: dict[str, tuple[type, ...]] = {
 def _check(key: str, value: Any, types: tuple[type, ...], source: str) -> None:
     if (isinstance(value, bool) and bool not in types) or not isinstance(value, types):
         want = " or ".join(t.__name__ for t in types)
-        raise InputError(f"{source}: key '{key}' must be {want}; got {value!r}")
+        raise input_error(f"key '{key}' must be {want}", source=source, got=value)
 
 
 def load_config(path: Path) -> list[Cell]:
     """The cells of a TOML sweep file; unknown keys or wrong types name the key."""
     src = str(path)
-    try:
-        cfg = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{src}: no such config file") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise InputError(f"{src}: not valid TOML ({e})") from None
+    cfg = parse_toml(read_text(path, src), src)
     allowed = set(_TYPES) | set(_LISTS) | {"options"}
+    check_keys(cfg, sorted(allowed), src)
     for key, value in cfg.items():
-        if key not in allowed:
-            raise InputError(f"{src}: unknown key '{key}'; valid: {', '.join(sorted(allowed))}")
         if key in _TYPES:
             _check(key, value, _TYPES[key], src)
         elif key in _LISTS:
             if not isinstance(value, list) or not value:
-                raise InputError(f"{src}: key '{key}' must be a non-empty list; got {value!r}")
+                raise input_error(f"key '{key}' must be a non-empty list", source=src, got=value)
             for v in value:
                 _check(key, v, _LISTS[key], src)
     options = cfg.get("options", {})
     if not isinstance(options, dict) or not all(isinstance(v, dict) for v in options.values()):
-        raise InputError(
-            f"{src}: key 'options' must hold one table per model, e.g. [options.gaussian]"
+        raise input_error(
+            "key 'options' must hold one table per model, e.g. [options.gaussian]", source=src
         )
     scal = {k: cfg[k] for k in _TYPES if k in cfg}
     cells = []
@@ -229,6 +223,10 @@ def run_sweep(
     Writes ``results.parquet`` (all cells, in config order) and ``summary.json`` at the end.
     """
     jobs = [c.job for c in cells]
+    for model, options in {
+        (c.model, repr(c.options)): (c.model, c.options) for c in cells
+    }.values():
+        make_model(model, **options)  # a bad model name or option fails before the store is touched
     store = RunStore(out_dir / "runs")
     message = store.prepare(jobs, resume)
     if message and note is not None:

@@ -22,7 +22,7 @@ import pandas as pd
 from scalewall.data import registry
 from scalewall.data.registry import DataEntry
 from scalewall.errors import InputError, ScalewallWarning, input_error
-from scalewall.validate import require_column, to_numbers
+from scalewall.validate import reject_rows, require_column, to_numbers
 
 NUMERIC = ("N", "D", "C", "loss", "unique_tokens", "step")
 OPTIONAL = ("unique_tokens", "group", "step", "hparam")
@@ -214,18 +214,10 @@ def validate_runs(
 
 def _check_numeric(s: pd.Series, col: str, source: str) -> pd.Series:
     arr = to_numbers(s, column=col, source=source)
-    missing = np.isnan(arr)
-    if missing.any():
-        i = int(np.flatnonzero(missing)[0])
-        raise input_error(
-            "value is missing (NaN)", source=source, row=i + 1, column=col, fix="fill or drop it"
-        )
-    inf = ~np.isfinite(arr)
-    if inf.any():
-        i = int(np.flatnonzero(inf)[0])
-        raise input_error(
-            "value is infinite", source=source, row=i + 1, column=col, got=float(arr[i])
-        )
+    reject_rows(
+        np.isnan(arr), "value is missing (NaN)", source=source, column=col, fix="fill or drop it"
+    )
+    reject_rows(np.isinf(arr), "value is infinite", source=source, column=col, values=arr)
     rule = {
         "N": "parameters must be > 0",
         "D": "tokens must be > 0",
@@ -233,14 +225,10 @@ def _check_numeric(s: pd.Series, col: str, source: str) -> pd.Series:
         "loss": "loss must be > 0",
         "unique_tokens": "unique tokens must be > 0",
     }.get(col)
-    if rule is not None and (arr <= 0).any():
-        i = int(np.flatnonzero(arr <= 0)[0])
-        v = arr[i]
-        got = int(v) if v.is_integer() and abs(v) < 1e15 else v  # -3, not -3.0; -1e+300 as is
-        raise input_error(rule, source=source, row=i + 1, column=col, got=got)
-    if col == "step" and (arr < 0).any():
-        i = int(np.flatnonzero(arr < 0)[0])
-        raise input_error("step must be >= 0", source=source, row=i + 1, column=col, got=arr[i])
+    if rule is not None:
+        reject_rows(arr <= 0, rule, source=source, column=col, values=arr)
+    if col == "step":
+        reject_rows(arr < 0, "step must be >= 0", source=source, column=col, values=arr)
     return pd.Series(arr, index=s.index, name=col)
 
 

@@ -43,13 +43,14 @@ from numpy.typing import NDArray
 from scipy import stats
 from scipy.special import expit, logit
 
-from scalewall.downstream.equivalence import interval_verdict
+from scalewall.downstream.equivalence import check_tost, interval_verdict
 from scalewall.downstream.hub import HubTable
 from scalewall.downstream.hub_meta import HubBenchmark
 from scalewall.downstream.trends import holm, wilson
 from scalewall.errors import input_error
 from scalewall.resampling import percentile_interval, resample_weights
 from scalewall.storage import records
+from scalewall.validate import check_count, check_level
 
 Array = NDArray[np.float64]
 Progress = Callable[[str, int, int], None]
@@ -328,11 +329,9 @@ def analyze_hub(
     clip : float
         Scores are clipped this far inside (floor, ceiling) before the logit.
     """
-    if not 0 < margin < np.inf or bootstrap < 50 or not 0 < level < 1 or not 0 < alpha < 0.5:
-        raise input_error(
-            "need a finite margin > 0, bootstrap >= 50, level in (0, 1), alpha in (0, 0.5)",
-            got=f"margin={margin}, bootstrap={bootstrap}, level={level}, alpha={alpha}",
-        )
+    check_tost(margin, alpha)
+    check_level(level, "level")
+    check_count(bootstrap, "bootstrap", minimum=50)
     if inverse_effect is not None and not 0 < inverse_effect < np.inf:
         raise input_error(
             "the fall the power rule asks about must be a finite number > 0 (points per decade)",

@@ -14,10 +14,22 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from scalewall.claims import within_margin
 from scalewall.errors import input_error
 
 EQUIVALENT, DIFFERENT, INCONCLUSIVE = "equivalent", "different", "inconclusive"
 GAIN, DECLINE, NOT_TESTABLE = "gain", "decline", "not testable"
+
+
+def check_tost(margin: float, alpha: float) -> None:
+    """The settings of every TOST here: a finite margin > 0, and alpha in (0, 0.5) so that the
+    ``1 - 2 alpha`` interval exists."""
+    if not 0 < margin < np.inf:
+        raise input_error(
+            "the equivalence margin must be a finite number > 0", column="margin", got=margin
+        )
+    if not 0 < alpha < 0.5:
+        raise input_error("alpha must be in (0, 0.5)", column="alpha", got=alpha)
 
 
 def interval_verdict(lo90: float, hi90: float, lo95: float, hi95: float, margin: float) -> str:
@@ -29,7 +41,7 @@ def interval_verdict(lo90: float, hi90: float, lo95: float, hi95: float, margin:
     """
     if not all(np.isfinite([lo90, hi90, lo95, hi95])):
         return NOT_TESTABLE
-    if -margin < lo90 and hi90 < margin:
+    if within_margin(lo90, hi90, margin):
         return EQUIVALENT
     if lo95 > 0:
         return GAIN
@@ -81,12 +93,7 @@ class Equivalence:
 
 def tost(difference: float, se: float, margin: float, alpha: float = 0.05) -> Equivalence:
     """Two one-sided z tests of ``|difference| < margin``, plus the two-sided test of 0."""
-    if not 0 < margin < np.inf:
-        raise input_error(
-            "the equivalence margin must be a finite number > 0", column="margin", got=margin
-        )
-    if not 0 < alpha < 0.5:
-        raise input_error("alpha must be in (0, 0.5)", column="alpha", got=alpha)
+    check_tost(margin, alpha)
     if not se > 0:
         raise input_error("the standard error must be > 0", column="se", got=se)
     p_low = float(stats.norm.sf((difference + margin) / se))  # H0: difference <= -margin
@@ -122,6 +129,7 @@ __all__ = [
     "INCONCLUSIVE",
     "NOT_TESTABLE",
     "Equivalence",
+    "check_tost",
     "interval_verdict",
     "tost",
 ]

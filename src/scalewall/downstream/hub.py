@@ -29,6 +29,7 @@ from scalewall.data import registry
 from scalewall.data.runs import read_source
 from scalewall.downstream.hub_meta import GENERIC, HUB_BENCHMARKS, HubBenchmark
 from scalewall.errors import input_error
+from scalewall.validate import reject_rows, require_columns
 
 PREFIX = "epoch-hub-"
 #: Reasoning-effort suffixes of a model version (named efforts and thinking-token budgets).
@@ -154,22 +155,6 @@ def _resolve(
     return Path(source).stem, raw, score, se, replace(GENERIC, scale=scale)
 
 
-def _require(raw: pd.DataFrame, cols: Sequence[str], src: str) -> None:
-    for c in cols:
-        if c not in raw.columns:
-            raise input_error(
-                "required column missing",
-                source=src,
-                column=c,
-                fix="a hub file has Model version, a score, Release date and "
-                "Training compute (FLOP)",
-            )
-
-
-def _first_bad(mask: pd.Series) -> int:
-    return int(np.flatnonzero(mask.to_numpy())[0])
-
-
 def read_benchmark(
     source: str, columns: Mapping[str, str] | None = None, scale: float = 1.0
 ) -> tuple[pd.DataFrame, dict[str, int], HubBenchmark]:
@@ -187,43 +172,41 @@ def read_benchmark(
     """
     key, raw, score_col, se_col, meta = _resolve(source, columns or {}, scale)
     src = str(registry.entry(PREFIX + key).filename) if meta is HUB_BENCHMARKS.get(key) else source
-    _require(raw, [MODEL, score_col, DATE, COMPUTE], src)
+    require_columns(
+        raw.columns,
+        [MODEL, score_col, DATE, COMPUTE],
+        source=src,
+        fix="a hub file has Model version, a score, Release date and Training compute (FLOP)",
+    )
     counts = dict.fromkeys(REASONS, 0)
     comp = pd.to_numeric(raw[COMPUTE], errors="coerce")
     bad = raw[COMPUTE].notna() & (comp.isna() | ~(comp > 0) | ~np.isfinite(comp))
-    if bad.any():
-        i = _first_bad(bad)
-        raise input_error(
-            "training compute must be a positive number of FLOP",
-            source=src,
-            row=i + 1,
-            column=COMPUTE,
-            got=str(raw[COMPUTE].iloc[i]),
-        )
+    reject_rows(
+        bad,
+        "training compute must be a positive number of FLOP",
+        source=src,
+        column=COMPUTE,
+        values=raw[COMPUTE].astype(str),
+    )
     date = pd.to_datetime(raw[DATE], errors="coerce", format="%Y-%m-%d")
     bad = raw[DATE].notna() & date.isna()
-    if bad.any():
-        i = _first_bad(bad)
-        raise input_error(
-            "release date must be YYYY-MM-DD",
-            source=src,
-            row=i + 1,
-            column=DATE,
-            got=str(raw[DATE].iloc[i]),
-        )
+    reject_rows(
+        bad,
+        "release date must be YYYY-MM-DD",
+        source=src,
+        column=DATE,
+        values=raw[DATE].astype(str),
+    )
     score = pd.to_numeric(raw[score_col], errors="coerce")
     if meta.scale is not None:
-        out = score.notna() & ((score < 0) | (score > meta.scale))
-        if out.any():
-            i = _first_bad(out)
-            raise input_error(
-                f"score outside its scale [0, {meta.scale:g}]",
-                source=src,
-                row=i + 1,
-                column=score_col,
-                got=float(score.iloc[i]),
-                fix="check the file's scale (0-1 or 0-100; --score-scale for your own files)",
-            )
+        reject_rows(
+            score.notna() & ((score < 0) | (score > meta.scale)),
+            f"score outside its scale [0, {meta.scale:g}]",
+            source=src,
+            column=score_col,
+            values=score,
+            fix="check the file's scale (0-1 or 0-100; --score-scale for your own files)",
+        )
     steps = (
         ("no model version", raw[MODEL].isna()),
         ("no score", raw[score_col].isna()),

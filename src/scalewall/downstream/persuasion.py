@@ -29,12 +29,13 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from scalewall.data.runs import read_source
-from scalewall.downstream.equivalence import Equivalence, tost
+from scalewall.downstream.equivalence import Equivalence, check_tost, tost
 from scalewall.downstream.persuasion_forms import nonlinear_forms
 from scalewall.downstream.persuasion_published import reproduction
 from scalewall.downstream.reml import RandomTerm, RemlFit, fit_reml
 from scalewall.errors import input_error
 from scalewall.storage import records
+from scalewall.validate import check_level, finite_numbers, reject_rows, require_columns
 
 Array = NDArray[np.float64]
 
@@ -61,24 +62,13 @@ NUMERIC = ("estimate", "std.error", "task_completion_mod_lvl")
 
 
 def _check_numeric(df: pd.DataFrame, col: str, src: str, positive: bool = False) -> None:
-    vals = pd.to_numeric(df[col], errors="coerce")
-    bad = vals.isna() | ~np.isfinite(vals.fillna(0.0)) | ((vals <= 0) if positive else False)
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        rule = "must be a finite number" + (" > 0" if positive else "")
-        raise input_error(rule, source=src, row=i + 1, column=col, got=str(df[col].iloc[i]))
-    df[col] = vals.astype(float)
+    rule = "must be a finite number" + (" > 0" if positive else "")
+    df[col] = finite_numbers(df[col], rule, column=col, source=src, positive=positive)
 
 
 def _require(df: pd.DataFrame, cols: tuple[str, ...], src: str) -> None:
-    missing = [c for c in cols if c not in df.columns]
-    if missing:
-        raise input_error(
-            "missing column",
-            source=src,
-            column=missing[0],
-            fix=f"the table needs the columns {', '.join(cols)}",
-        )
+    fix = f"the table needs the columns {', '.join(cols)}"
+    require_columns(df.columns, cols, source=src, fix=fix)
 
 
 def _parameters(df: pd.DataFrame, src: str, frontier_params_b: float) -> pd.Series:
@@ -116,10 +106,7 @@ def load_messages(
     for col in NUMERIC:
         _check_numeric(df, col, src, positive=col == "std.error")
     for col in ("model", "issue"):
-        empty = df[col].isna()
-        if empty.any():
-            i = int(np.flatnonzero(empty.to_numpy())[0])
-            raise input_error("must not be empty", source=src, row=i + 1, column=col)
+        reject_rows(df[col].isna(), "must not be empty", source=src, column=col)
     ai = df[df["model"] != HUMAN].copy()
     ai["parameters_b"] = _parameters(ai, src, frontier_params_b)
     if ai["model"].nunique() < 3 or ai["issue"].nunique() < 2:
@@ -354,14 +341,8 @@ def analyze(
         raise input_error(
             "the window must be two fractions lo < hi", column="window", got=str(window)
         )
-    if not 0 < level < 1:
-        raise input_error("the interval level must be in (0, 1)", column="level", got=level)
-    if not 0 < margin < math.inf:
-        raise input_error(
-            "the equivalence margin must be a finite number > 0", column="margin", got=margin
-        )
-    if not 0 < alpha < 0.5:
-        raise input_error("alpha must be in (0, 0.5)", column="alpha", got=alpha)
+    check_level(level, "level")
+    check_tost(margin, alpha)
     msgs = load_messages(messages, frontier_params_b)
     effects = load_model_effects(model_effects, frontier_params_b)
     primary = meta_regression(msgs)

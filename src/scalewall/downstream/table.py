@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from scalewall.errors import ScalewallWarning, input_error
-from scalewall.validate import require_column, to_numbers
+from scalewall.validate import reject_rows, require_column, to_numbers
 
 #: Size columns tried in order when ``size_col`` is not given.
 SIZE_DEFAULTS = ("params", "params_total", "N", "size")
@@ -79,17 +79,14 @@ def load_scores(
         size_col = next((c for c in SIZE_DEFAULTS if c in raw.columns), SIZE_DEFAULTS[0])
     _column(raw, size_col, "model size", "--size-col", src)
     size = _numeric(raw, size_col, src)
-    bad = ~np.isfinite(size) | (size <= 0)
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise input_error(
-            "model size must be a finite number > 0",
-            source=src,
-            row=i + 1,
-            column=size_col,
-            got=size.iloc[i],
-            fix="give parameter counts such as 1.4e9",
-        )
+    reject_rows(
+        ~np.isfinite(size) | (size <= 0),
+        "model size must be a finite number > 0",
+        source=src,
+        column=size_col,
+        values=size,
+        fix="give parameter counts such as 1.4e9",
+    )
     models = (
         [c.strip() for c in model_col.split(",") if c.strip()]
         if model_col

@@ -170,8 +170,9 @@ class Scenario:
         return Scenario(**{**self.__dict__, "params": params})
 
 
-def _err(source: str, key: str, msg: str) -> InputError:
-    return input_error(msg, source=f"{source}: key '{key}'")
+def _err(source: str, key: str, msg: str, got: object = None) -> InputError:
+    """A scenario file's error, located by its key (``data.growth.lo``)."""
+    return input_error(msg, source=f"{source}: key '{key}'", got=got)
 
 
 def _param(source: str, key: str, spec: Any) -> Param:
@@ -186,22 +187,22 @@ def _param(source: str, key: str, spec: Any) -> Param:
     nums = {k: spec[k] for k in ("value", "lo", "hi", "level", "subtract_from", "min") if k in spec}
     for k, v in nums.items():
         if isinstance(v, bool) or not isinstance(v, int | float) or not np.isfinite(v):
-            raise _err(source, f"{key}.{k}", f"must be a finite number; got {v!r}")
+            raise _err(source, f"{key}.{k}", "must be a finite number", got=v)
     if "value" in nums:
         if {"lo", "hi"} & set(nums):
             raise _err(source, key, "give either value or lo/hi, not both")
         if nums["value"] < 0:
-            raise _err(source, key, f"must be >= 0; got {nums['value']}")
+            raise _err(source, key, "must be >= 0", got=nums["value"])
         return Param(key, cite, value=float(nums["value"]))
     if "lo" not in nums or "hi" not in nums:
         raise _err(source, key, "needs value, or both lo and hi")
     lo, hi, level = float(nums["lo"]), float(nums["hi"]), float(nums.get("level", 0.9))
     if lo <= 0:
-        raise _err(source, key, f"lo must be > 0 (lognormal); got {lo}")
+        raise _err(source, key, "lo must be > 0 (lognormal)", got=lo)
     if hi <= lo:
         raise _err(source, key, f"interval is inverted or empty: lo {lo} >= hi {hi}")
     if not 0 < level < 1:
-        raise _err(source, key, f"level must be in (0, 1); got {level}")
+        raise _err(source, key, "level must be in (0, 1)", got=level)
     sub = nums.get("subtract_from")
     if sub is not None and hi >= sub:
         raise _err(source, key, f"hi {hi} must be below subtract_from {sub}")
@@ -226,7 +227,7 @@ def _fractions(source: str, params: Mapping[str, Param]) -> None:
         p = params[key]
         top = p.value if p.value is not None else p.hi
         if top is not None and top > 1:
-            raise _err(source, key, f"is a share and must be <= 1; got {top}")
+            raise _err(source, key, "is a share and must be <= 1", got=top)
     if params["data.synthetic_share"].median() >= 1:
         raise _err(source, "data.synthetic_share", "must be below 1")
 
@@ -257,9 +258,9 @@ def parse(doc: Mapping[str, Any], source: str = "scenario") -> Scenario:
     start, end = years.get("start", 2025), years.get("end", 2040)
     for k, v in (("start", start), ("end", end)):
         if not isinstance(v, int) or not YEAR_RANGE[0] <= v <= YEAR_RANGE[1]:
-            raise _err(source, f"years.{k}", f"must be a year in {YEAR_RANGE}; got {v!r}")
+            raise _err(source, f"years.{k}", f"must be a year in {YEAR_RANGE}", got=v)
     if end <= start:
-        raise _err(source, "years.end", f"must be after years.start {start}; got {end}")
+        raise _err(source, "years.end", f"must be after years.start {start}", got=end)
     for k in (
         "data.stock_year",
         "demand.dataset_year",
@@ -276,10 +277,10 @@ def parse(doc: Mapping[str, Any], source: str = "scenario") -> Scenario:
             raise _err(source, f"meta.{k}", "unknown key")
     rep = doc["data"].get("repetition", "epochs")
     if rep not in REPETITION:
-        raise _err(source, "data.repetition", f"use one of {REPETITION}; got {rep!r}")
+        raise _err(source, "data.repetition", f"use one of {REPETITION}", got=rep)
     cap = doc["cost"].get("cap", "capex")
     if cap not in CAPS:
-        raise _err(source, "cost.cap", f"use one of {CAPS}; got {cap!r}")
+        raise _err(source, "cost.cap", f"use one of {CAPS}", got=cap)
     corr = []
     for i, c in enumerate(doc.get("correlations", [])):
         key = f"correlations[{i}]"
@@ -290,7 +291,7 @@ def parse(doc: Mapping[str, Any], source: str = "scenario") -> Scenario:
             if name not in params or not params[name].uncertain:
                 raise _err(source, key, f"'{name}' is not an uncertain parameter")
         if not isinstance(rho, int | float) or not -1 < rho < 1:
-            raise _err(source, f"{key}.rho", f"must be in (-1, 1); got {rho!r}")
+            raise _err(source, f"{key}.rho", "must be in (-1, 1)", got=rho)
         corr.append((str(a), str(b), float(rho)))
     return Scenario(
         name=str(meta.get("name", Path(source).stem)),

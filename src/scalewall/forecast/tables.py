@@ -16,7 +16,7 @@ import pandas as pd
 
 from scalewall.data.registry import fetch
 from scalewall.data.runs import read_table
-from scalewall.errors import InputError, input_error
+from scalewall.errors import input_error
 
 #: Tidy columns: name, decimal publication year, domain list, and the numeric quantities.
 COLUMNS = (
@@ -162,7 +162,7 @@ def values(frame: pd.DataFrame, quantity: str) -> pd.Series:
     if quantity == "cost_per_flop":
         return frame["cost"] / frame["compute"]
     if quantity not in QUANTITIES:
-        raise InputError(f"unknown quantity '{quantity}'; use one of {', '.join(QUANTITIES)}")
+        raise input_error(f"unknown quantity '{quantity}'; use one of {', '.join(QUANTITIES)}")
     return frame[quantity]
 
 

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from scalewall.errors import InputError, ScalewallWarning
+from scalewall.errors import InputError, ScalewallWarning, input_error
 from scalewall.forecast.tables import ModelTable, in_domain, usable
 from scalewall.resampling import percentile_interval
 
@@ -62,7 +62,7 @@ def select_frontier(frame: pd.DataFrame, rule: FrontierRule) -> pd.DataFrame:
         return frame
     if rule.kind is Frontier.flag:
         if not frame.attrs.get("has_flag", True):
-            raise InputError(
+            raise input_error(
                 "this table has no 'Frontier model' column; use --frontier top, window or threshold"
             )
         return frame[frame["flag"].astype(bool)]
@@ -127,9 +127,7 @@ def fit_rate(
 ) -> tuple[float, float, float, Array]:
     """``(rate, lo, hi, slope draws)`` of ``y`` against year ``t`` (rates as yearly multipliers)."""
     if t.size < 3 or np.ptp(t) == 0:
-        raise InputError(
-            f"a trend needs at least 3 models spread over time; got {t.size}",
-        )
+        raise input_error("a trend needs at least 3 models spread over time", got=t.size)
     logy = np.log10(y)
     slope = float(ols_slopes(t, logy))
     draws = bootstrap_slopes(t, logy, replicates, seed) if replicates else np.array([slope])
@@ -174,7 +172,7 @@ def growth_rate(
     try:
         r, lo, hi, _ = fit_rate(t, y, replicates=replicates, level=level, seed=seed)
     except InputError as e:
-        raise InputError(f"{table.source}: {quantity} under '{rule.label()}': {e}") from None
+        raise input_error(f"{quantity} under '{rule.label()}': {e}", source=table.source) from None
     top = rows.nlargest(5, "value")[["model", "year", "value"]].to_dict("records")
     return Rate(
         quantity,

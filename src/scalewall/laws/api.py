@@ -12,7 +12,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from scalewall.data.runs import Selection, load_runs, mixed_groups, select_runs
-from scalewall.errors import InputError, ScalewallError, ScalewallWarning
+from scalewall.errors import ScalewallError, ScalewallWarning, input_error
 from scalewall.laws import allocation, epoch2024
 from scalewall.laws.bootstrap import refit_batch, replicate_health
 from scalewall.laws.catalog import LawName, law_spec, make_law
@@ -40,7 +40,9 @@ def exclude_top_loss(df: pd.DataFrame, k: int, source: str = "table") -> pd.Data
     if k <= 0:
         return df
     if k >= len(df) - 2:
-        raise InputError(f"{source}: --exclude-top-loss {k} leaves fewer than 3 of {len(df)} runs")
+        raise input_error(
+            f"--exclude-top-loss {k} leaves fewer than 3 of {len(df)} runs", source=source
+        )
     cut = np.sort(df["loss"].to_numpy())[-k]
     return df[df["loss"] < cut].reset_index(drop=True)
 
@@ -287,9 +289,11 @@ def _check_data(lw: Law, df: pd.DataFrame, force: bool, src: str) -> list[str]:
     base = lw.base if isinstance(lw, Grouped) else lw
     reasons = check_identifiable(base, df) if {"N", "D"} <= set(df.columns) else []
     if reasons and not force:
-        raise InputError(
-            f"{src}: {'; '.join(reasons)}. Refit with --tie (alpha = beta) or --pin E=<value> "
-            "(an asymptote from elsewhere), or pass --force to fit anyway"
+        raise input_error(
+            "; ".join(reasons),
+            source=src,
+            fix="Refit with --tie (alpha = beta) or --pin E=<value> (an asymptote from "
+            "elsewhere), or pass --force to fit anyway",
         )
     warns += [f"{r} (fitted anyway with --force)" for r in reasons]
     k, n = len(lw.param_names), len(df)
@@ -306,12 +310,16 @@ def point_fit(
 ) -> tuple[RawFit, dict[str, float]]:
     """The global optimum of the objective, or the epoch2024 preset's Huber-likelihood estimate."""
     if procedure not in ("global", "epoch2024"):
-        raise InputError(f"--procedure must be 'global' or 'epoch2024'; got '{procedure}'")
+        raise input_error("--procedure must be 'global' or 'epoch2024'", got=procedure)
     if procedure == "epoch2024":
         if not (isinstance(lw, Chinchilla) and not lw.tied and not lw.fixed):
-            raise InputError("--procedure epoch2024 applies to the untied, unpinned chinchilla law")
+            raise input_error(
+                "--procedure epoch2024 applies to the untied, unpinned chinchilla law"
+            )
         if obj.name is not ObjectiveName.huber_log:
-            raise InputError("--procedure epoch2024 uses the huber-log objective; drop --objective")
+            raise input_error(
+                "--procedure epoch2024 uses the huber-log objective; drop --objective"
+            )
     try:
         raw = fit_raw(lw, X, y, obj)
     except (np.linalg.LinAlgError, FloatingPointError, OverflowError) as exc:
@@ -434,18 +442,18 @@ def _with_beta(p: Mapping[str, Array]) -> dict[str, Array]:
 def _groups(df: pd.DataFrame, resample: str, lw: Law | None = None) -> NDArray[np.int_] | None:
     """Bootstrap unit: None (runs) or a label per row (whole groups drawn together)."""
     if resample not in ("auto", "run", "group"):
-        raise InputError(f"--resample must be auto, run or group; got '{resample}'")
+        raise input_error("--resample must be auto, run or group", got=resample)
     joint = isinstance(lw, Grouped)  # its groups are datasets, each with its own coefficients
     auto = resample == "auto" and not joint and {"group", "step"} <= set(df.columns)
     if not (resample == "group" or auto):
         return None
     if joint:
-        raise InputError(
-            "--resample group draws whole groups, but each group here has its own coefficients; "
-            "use --resample run, or --pool for one law over all groups"
+        raise input_error(
+            "--resample group draws whole groups, but each group here has its own coefficients",
+            fix="use --resample run, or --pool for one law over all groups",
         )
     if "group" not in df.columns:
-        raise InputError("--resample group needs a group column; map it with --group-col")
+        raise input_error("--resample group needs a group column; map it with --group-col")
     out: NDArray[np.int_] = pd.factorize(df["group"])[0]
     return out
 

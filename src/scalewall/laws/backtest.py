@@ -37,13 +37,14 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from scalewall.data.runs import Selection, load_runs, select_runs
-from scalewall.errors import InputError, ScalewallError
+from scalewall.errors import ScalewallError, input_error
 from scalewall.laws.api import exclude_top_loss, fit, inputs_of
 from scalewall.laws.catalog import LawName, make_law
 from scalewall.laws.forms import Inputs, Law
 from scalewall.laws.objectives import Objective, ObjectiveName
 from scalewall.laws.result import FitResult, _clean
 from scalewall.resampling import percentile_interval
+from scalewall.validate import check_choice, check_options
 
 Array = NDArray[np.float64]
 Mask = NDArray[np.bool_]
@@ -241,25 +242,26 @@ def make_splits(
     n = len(df)
     v = df[by].to_numpy(dtype=float)
     if cutoff is not None and sch is not Scheme.cutoff:
-        raise InputError(f"--cutoff applies to --scheme cutoff, not '{sch.value}'")
+        raise input_error(f"--cutoff applies to --scheme cutoff, not '{sch.value}'")
     if sch is Scheme.cutoff:
         if cutoff is None:
-            raise InputError(
-                f"--scheme cutoff needs --cutoff: a {by} threshold between {v.min():.3g} and "
-                f"{v.max():.3g} (rows with {by} <= cutoff are fitted, the rest predicted)"
+            raise input_error(
+                "--scheme cutoff needs --cutoff",
+                fix=f"give a {by} threshold between {v.min():.3g} and {v.max():.3g} (rows with "
+                f"{by} <= cutoff are fitted, the rest predicted)",
             )
         train = v <= cutoff
         if train.sum() < 3 or (~train).sum() == 0:
-            raise InputError(
+            raise input_error(
                 f"--cutoff {cutoff:.3g} leaves {int(train.sum())} training and "
-                f"{int((~train).sum())} held-out runs; {by} ranges from {v.min():.3g} to "
-                f"{v.max():.3g}"
+                f"{int((~train).sum())} held-out runs (at least 3 and 1 needed)",
+                fix=f"{by} ranges from {v.min():.3g} to {v.max():.3g}",
             )
         return [Split(f"{by} <= {cutoff:.3g}", train, ~train)]
     if sch is Scheme.top_k:
         kk = 20 if k is None else int(k)
         if not 1 <= kk <= n - 3:
-            raise InputError(f"--k must be between 1 and {n - 3} for {n} runs; got {kk}")
+            raise input_error(f"--k must be between 1 and {n - 3} for {n} runs", got=kk)
         other = df["N" if by != "N" and "N" in df.columns else "loss"].to_numpy(dtype=float)
         order = np.lexsort((other, v))  # ascending by `by`, ties by the other column
         test = np.zeros(n, dtype=bool)
@@ -268,16 +270,16 @@ def make_splits(
     if sch is Scheme.rolling:
         vals, inv = _levels(v)
         if vals.size < 3:
-            raise InputError(
-                f"--scheme rolling needs at least 3 distinct values of {by}; got {vals.size}"
+            raise input_error(
+                f"--scheme rolling needs at least 3 distinct values of {by}", got=vals.size
             )
         return [Split(f"{by} = {vals[i]:.3g}", inv < i, inv == i) for i in range(2, vals.size)]
     if "group" not in df.columns:
-        raise InputError("--scheme logo needs a group column; map it with --group-col")
+        raise input_error("--scheme logo needs a group column; map it with --group-col")
     groups = df["group"].to_numpy()
     labels = list(dict.fromkeys(groups.tolist()))
     if len(labels) < 2:
-        raise InputError(f"--scheme logo needs at least 2 groups; got {len(labels)}")
+        raise input_error("--scheme logo needs at least 2 groups", got=len(labels))
     return [Split(f"group = {g}", groups != g, groups == g) for g in labels]
 
 
@@ -569,12 +571,8 @@ def backtest(
     src = source or ("table" if isinstance(table, pd.DataFrame) else str(table))
     sch = Scheme(scheme)
     col = by or ("N" if sch is Scheme.rolling else "C")
-    if col not in ("C", "N", "D"):
-        raise InputError(f"--by must be C, N or D; got '{col}'")
-    if not 0 < level < 1:
-        raise InputError(f"--level must be between 0 and 1; got {level}")
-    if bootstrap < 0:
-        raise InputError(f"--bootstrap must be >= 0; got {bootstrap}")
+    check_choice(col, ("C", "N", "D"), "--by")
+    check_options(level=level, bootstrap=bootstrap)
     require = ["loss", col]  # a missing group column is reported by make_splits, with the fix
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # unit warnings are the loader's job, shown by `fit`
@@ -583,9 +581,9 @@ def backtest(
     built = _build_laws(laws, tie, dict(pins or {}))
     labels = [lb for lb, _ in built]
     if not built:
-        raise InputError("give at least one --law")
+        raise input_error("give at least one --law")
     if len(set(labels)) != len(labels):
-        raise InputError(f"each law may be given once; got {', '.join(labels)}")
+        raise input_error("each law may be given once", got=", ".join(labels))
     splits = make_splits(df, sch, col, cutoff=cutoff, k=k)
     obj = Objective(ObjectiveName(objective), delta=delta, weight=weight)
     fit_kw: dict[str, Any] = dict(
@@ -680,10 +678,10 @@ def _build_laws(
         label += " (" + ", ".join(f"{k}={v:g}" for k, v in mine.items()) + ")" if mine else ""
         out.append((label, built))
     if tie and not any(getattr(lw, "tied", False) for _, lw in out):
-        raise InputError("--tie applies to laws with two exponents (chinchilla, data-constrained)")
+        raise input_error("--tie applies to laws with two exponents (chinchilla, data-constrained)")
     unused = sorted(set(pins) - used)
     if unused:
-        raise InputError(f"no law here has {', '.join(unused)} to pin")
+        raise input_error(f"no law here has {', '.join(unused)} to pin")
     return out
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import NDArray
 
-from scalewall.laws.fitter import LOG_COEF_MAX, LOG_COEF_MIN, model_fn
+from scalewall.laws.fitter import model_fn, search_bounds
 from scalewall.laws.forms import Inputs, Law
 from scalewall.laws.objectives import Objective
 from scalewall.laws.solvers import levenberg_marquardt
@@ -38,10 +38,7 @@ def refit_batch(
     """Refit every weight vector from ``phi_hat``; returns (phis, values, converged)."""
     R, n = weights.shape
     fn = model_fn(law, X)
-    p = len(law.linear)
-    tb = law.theta_bounds()
-    lower = np.array([LOG_COEF_MIN] * p + [lo if lo is not None else -np.inf for lo, _ in tb])
-    upper = np.array([LOG_COEF_MAX] * p + [hi if hi is not None else np.inf for _, hi in tb])
+    lower, upper = search_bounds(law)
     chunk = max(1, _CHUNK_ELEMENTS // max(n, 1))
     phis = np.empty((R, phi_hat.size))
     vals = np.empty(R)
@@ -73,10 +70,7 @@ def replicate_health(law: Law, phis: Array, converged: NDArray[np.bool_]) -> dic
         ``not_converged``, ``non_finite``, ``at_bound`` (replicates with any parameter at a
         bound) and ``at_bound_by_param`` (name -> count).
     """
-    p = len(law.linear)
-    tb = law.theta_bounds()
-    lower = np.array([LOG_COEF_MIN] * p + [lo if lo is not None else -np.inf for lo, _ in tb])
-    upper = np.array([LOG_COEF_MAX] * p + [hi if hi is not None else np.inf for _, hi in tb])
+    lower, upper = search_bounds(law)
     finite = np.all(np.isfinite(phis), axis=1)
     span = np.where(np.isfinite(upper - lower), upper - lower, 1.0)
     with np.errstate(invalid="ignore"):

@@ -25,7 +25,7 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from scalewall.errors import InputError
+from scalewall.errors import input_error
 from scalewall.laws.forms import Inputs, Law
 
 Array = NDArray[np.float64]
@@ -53,7 +53,7 @@ def log_params(params: Mapping[str, float]) -> dict[str, float]:
     for k, v in params.items():
         if k.startswith("d") and k[1:].isdigit():
             if v <= 0:
-                raise InputError(f"break location {k} must be > 0; got {v}")
+                raise input_error(f"break location {k} must be > 0", got=v)
             out["log_" + k] = float(math.log(v))
         else:
             out[k] = float(v)
@@ -94,7 +94,7 @@ class BrokenPowerLaw(Law):
     def __post_init__(self) -> None:
         super().__post_init__()
         if not isinstance(self.breaks, int) or self.breaks < 0:
-            raise InputError(f"breaks must be an integer >= 0; got {self.breaks!r}")
+            raise input_error("breaks must be an integer >= 0", got=self.breaks)
 
     @property
     def inputs(self) -> tuple[str, ...]:  # type: ignore[override]

@@ -6,7 +6,7 @@ import enum
 from collections.abc import Mapping
 from typing import Any
 
-from scalewall.errors import InputError
+from scalewall.errors import input_error
 from scalewall.laws.forms import Chinchilla, Law, PowerLaw
 
 
@@ -32,7 +32,7 @@ def make_law(
     n = LawName(name)
     fixed = dict(pins or {})
     if tie and n not in (LawName.chinchilla, LawName.data_constrained):
-        raise InputError(f"--tie applies to laws with two exponents, not '{n.value}'")
+        raise input_error(f"--tie applies to laws with two exponents, not '{n.value}'")
     if n is LawName.chinchilla:
         return Chinchilla(fixed=fixed, tied=tie)
     if n in (LawName.power_n, LawName.power_d, LawName.power_c):
@@ -76,7 +76,7 @@ def law_spec(law: Law) -> dict[str, Any]:
         spec["name"] = LawName.broken.value
         spec["breaks"] = law.breaks
     else:
-        raise InputError(f"law '{law.name}' has no command-line name")
+        raise input_error(f"law '{law.name}' has no command-line name")
     spec["pins"] = pins
     return spec
 

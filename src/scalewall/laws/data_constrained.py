@@ -35,7 +35,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import minimize_scalar
 
-from scalewall.errors import InputError
+from scalewall.errors import input_error
 from scalewall.laws.forms import Inputs, Law
 
 Array = NDArray[np.float64]
@@ -257,7 +257,7 @@ def best_epochs(
         Upper end of the compute-optimal search.
     """
     if not 0 < threshold < 1:
-        raise InputError(f"threshold must be in (0, 1); got {threshold}")
+        raise input_error("threshold must be in (0, 1)", got=threshold)
     p = _resolve(params)
     useful = 1.0 + p["R_D_star"] * math.log(1.0 / threshold)
     loss1 = float(loss_vs_epochs(p, N, U, [1.0])[0])
@@ -265,7 +265,7 @@ def best_epochs(
     if C is None:
         return EpochAdvice(useful, threshold, loss1, loss_u)
     if C <= 0:
-        raise InputError(f"compute C must be > 0; got {C}")
+        raise input_error("compute C must be > 0", got=C)
     k = flops_per_param_token
 
     def loss_at(log_d: Array) -> Array:
@@ -348,16 +348,16 @@ class DataConstrained(Law):
         for k, v in self.base.items():
             if k not in allowed:
                 hint = " (tied: pin alpha only)" if self.tied and k == "beta" else ""
-                raise InputError(
-                    f"cannot pin '{k}' in law '{self.name}'{hint}: only "
-                    f"{', '.join(allowed)} can be pinned through base"
+                raise input_error(
+                    f"cannot pin '{k}' in law '{self.name}'{hint}",
+                    fix=f"only {', '.join(allowed)} can be pinned through base",
                 )
             if not np.isfinite(v) or v <= 0:
-                raise InputError(f"pinned {k} must be a finite number > 0; got {v}")
+                raise input_error(f"pinned {k} must be a finite number > 0", got=v)
         if self.allocation is not None:
             missing = [k for k in ("A", "B", "alpha") if k not in self.allocation]
             if missing:
-                raise InputError(f"allocation needs {', '.join(missing)} (A, B, alpha, beta)")
+                raise input_error(f"allocation needs {', '.join(missing)} (A, B, alpha, beta)")
 
     # -- structure ---------------------------------------------------------------------------
     @property

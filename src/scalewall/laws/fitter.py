@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import minimize
+from scipy.optimize import Bounds, minimize
 
 from scalewall.laws.forms import Inputs, Law
 from scalewall.laws.grouped import Grouped
@@ -43,6 +43,18 @@ class RawFit:
     phi: Array
     value: float
     diagnostics: dict[str, object] = field(default_factory=dict)
+
+
+def search_bounds(law: Law) -> tuple[Array, Array]:
+    """The box a fit of ``law`` searches (log coefficients, then its exponents; inf where open).
+
+    The fit, its bootstrap refits and its profiles share it, so "a replicate at a bound" means
+    the same box everywhere.
+    """
+    bounds = [(LOG_COEF_MIN, LOG_COEF_MAX)] * len(law.linear) + law.theta_bounds()
+    lower = np.array([-np.inf if b is None else b for b, _ in bounds], dtype=float)
+    upper = np.array([np.inf if b is None else b for _, b in bounds], dtype=float)
+    return lower, upper
 
 
 def model_fn(law: Law, X: Inputs):  # type: ignore[no-untyped-def]
@@ -149,11 +161,8 @@ def polish(
     """
     fn = model_fn(law, X)
     ww = np.ones_like(y) if w is None else w
-    p = len(law.linear)
-    bounds = [(LOG_COEF_MIN, LOG_COEF_MAX)] * p + law.theta_bounds()
+    lo, hi = search_bounds(law)
     if isinstance(law, Grouped):
-        lo = np.array([-np.inf if b is None else b for b, _ in bounds])
-        hi = np.array([np.inf if b is None else b for _, b in bounds])
         w2 = None if w is None else w[None]
         phi_lm, _, _ = levenberg_marquardt(
             fn, np.asarray(phi0, dtype=float)[None], y, objective, w2, lower=lo, upper=hi
@@ -180,7 +189,7 @@ def polish(
         phi0,
         jac=True,
         method="L-BFGS-B",
-        bounds=bounds,
+        bounds=Bounds(lo, hi),
         options={"maxiter": max_iter, "maxfun": 4 * max_iter, "ftol": 1e-13, "gtol": 1e-10},
     )
     ok = bool(res.success) or "ABNORMAL" in str(res.message)

@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from scalewall.errors import InputError
+from scalewall.errors import input_error
 
 Array = NDArray[np.float64]
 Inputs = Mapping[str, Array]
@@ -61,22 +61,22 @@ class Law:
     def check_fixed(self) -> None:
         bad = [k for k in self.fixed if k not in self.all_linear]
         if bad:
-            raise InputError(
-                f"cannot pin {', '.join(bad)} in law '{self.name}': only "
-                f"{', '.join(self.all_linear)} can be pinned"
+            raise input_error(
+                f"cannot pin {', '.join(bad)} in law '{self.name}'",
+                fix=f"only {', '.join(self.all_linear)} can be pinned",
             )
         for k, v in self.fixed.items():
             if not np.isfinite(v) or v < 0:
-                raise InputError(f"pinned {k} must be a finite number >= 0; got {v}")
+                raise input_error(f"pinned {k} must be a finite number >= 0", got=v)
 
     def inputs_from(self, df: Any) -> Inputs:
         """Arrays the law reads from a runs table (a DataFrame or a mapping of columns), with a
         clear error when a column is missing."""
         missing = [c for c in self.inputs if c not in df]
         if missing:
-            raise InputError(
-                f"law '{self.name}' needs column(s) {', '.join(missing)}; map them with --n-col, "
-                "--d-col, --c-col or (for unique tokens) --u-col"
+            raise input_error(
+                f"law '{self.name}' needs column(s) {', '.join(missing)}",
+                fix="map them with --n-col, --d-col, --c-col or (for unique tokens) --u-col",
             )
         return {c: np.asarray(df[c], dtype=float) for c in self.inputs}
 

@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from scalewall.errors import InputError
+from scalewall.errors import input_error
 from scalewall.laws.forms import Chinchilla, Inputs, Law
 
 Array = NDArray[np.float64]
@@ -82,16 +82,16 @@ class Grouped(Law):
         index = {g: i for i, g in enumerate(self.labels)}
         unknown = sorted(set(arr.tolist()) - set(index))
         if unknown:
-            raise InputError(
-                f"group(s) {', '.join(unknown)} were not in the fitted table "
-                f"(groups: {', '.join(self.labels)})"
+            raise input_error(
+                f"group(s) {', '.join(unknown)} were not in the fitted table",
+                fix=f"name one of {', '.join(self.labels)}",
             )
         return np.array([index[v] for v in arr.tolist()], dtype=int)
 
     def inputs_from(self, df: Any) -> Inputs:
         X = dict(self.base.inputs_from(df))
         if "group" not in df:
-            raise InputError(f"law '{self.name}' needs a group column; map it with --group-col")
+            raise input_error(f"law '{self.name}' needs a group column; map it with --group-col")
         X["group"] = self.codes(df["group"]).astype(float)
         return X
 

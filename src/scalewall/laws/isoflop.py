@@ -45,9 +45,10 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from scalewall.data.runs import load_runs
-from scalewall.errors import InputError
+from scalewall.errors import input_error
 from scalewall.laws.result import _clean
-from scalewall.resampling import percentile_interval
+from scalewall.resampling import percentile_interval, resample_weights
+from scalewall.validate import check_options, reject_rows, require_column
 
 Array = NDArray[np.float64]
 
@@ -348,9 +349,7 @@ def _bootstrap(
         n = x.size
         m = x.mean()
         V = _design(x - m)
-        idx = rng.integers(0, n, size=(replicates, n))
-        W = np.zeros((replicates, n))
-        np.add.at(W, (np.arange(replicates)[:, None], idx), 1.0)
+        W = resample_weights(n, replicates, rng)
         _, inv = np.unique(np.round(x, 6), return_inverse=True)
         onehot = np.eye(int(inv.max()) + 1)[inv]  # row -> its distinct size
         present = W @ onehot
@@ -437,45 +436,43 @@ def isoflop(
     0.5
     """
     src = source or ("table" if isinstance(table, pd.DataFrame) else str(table))
-    if not 0 < level < 1:
-        raise InputError(f"--level must be between 0 and 1; got {level}")
-    if bootstrap < 0:
-        raise InputError(f"--bootstrap must be >= 0; got {bootstrap}")
+    check_options(level=level, bootstrap=bootstrap)
     budget: pd.Series | None = None
     if isinstance(table, pd.DataFrame):
         bc = budget_col or ("budget" if "budget" in table.columns else None)
         if bc is not None:
-            if bc not in table.columns:
-                raise InputError(f"{src}: budget column '{bc}' not found")
+            require_column(table.columns, bc, what="compute budget", source=src)
             budget = pd.to_numeric(table[bc], errors="coerce").reset_index(drop=True)
     elif budget_col is not None:
-        raise InputError("budget_col needs a DataFrame; load the table and attach the column")
+        raise input_error("budget_col needs a DataFrame; load the table and attach the column")
     require = ("N", "loss") if budget is not None else ("N", "C", "loss")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # unit checks: isoFLOP tables often give nominal C
         df = load_runs(table, require=require, source_name=src)
     if budget is not None:
         b = budget.to_numpy(dtype=float)
-        bad = ~np.isfinite(b) | (b <= 0)
-        if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            raise InputError(f"{src} row {i + 1}, budget column: expected FLOPs > 0")
+        reject_rows(
+            ~np.isfinite(b) | (b <= 0), "expected FLOPs > 0", source=src, column=bc, values=b
+        )
         df["budget"] = b
     if "group" in df.columns:
         groups = list(dict.fromkeys(df["group"].tolist()))
         if experiment is not None:
             if experiment not in groups:
-                raise InputError(
-                    f"{src}: no rows with group '{experiment}'; groups are: {', '.join(groups)}"
+                raise input_error(
+                    f"no rows with group '{experiment}'; groups are: {', '.join(groups)}",
+                    source=src,
                 )
             df = df[df["group"] == experiment].reset_index(drop=True)
         elif len(groups) > 1:
-            raise InputError(
-                f"{src} has {len(groups)} groups ({', '.join(groups[:8])}); pick one with "
-                "--experiment: an isoFLOP fit pools runs of one setup only"
+            raise input_error(
+                f"{len(groups)} groups ({', '.join(groups[:8])}); an isoFLOP fit pools runs "
+                "of one setup only",
+                source=src,
+                fix="pick one with --experiment",
             )
     elif experiment is not None:
-        raise InputError(f"{src}: --experiment needs a group column; map it with --group-col")
+        raise input_error("--experiment needs a group column; map it with --group-col", source=src)
 
     warns: list[dict[str, Any]] = []
     if "budget" in df.columns:
@@ -494,9 +491,11 @@ def isoflop(
         warns += w
     used = [g for g, bf in enumerate(fits) if bf.status == "ok"]
     if len(used) < 2:
-        raise InputError(
-            f"{src}: only {len(used)} budget(s) gave a usable parabola; Approach 2 needs at least "
-            "2 (3 for an interval). See the per-budget reasons with --debug, or use scalewall fit"
+        raise input_error(
+            f"only {len(used)} budget(s) gave a usable parabola; Approach 2 needs at least 2 "
+            "(3 for an interval)",
+            fix="see the per-budget reasons with --debug, or use scalewall fit",
+            source=src,
         )
     if len(used) < 3:
         warns.append(

@@ -17,7 +17,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from scalewall.data.runs import Selection, mixed_groups
-from scalewall.errors import InputError, ScalewallError
+from scalewall.errors import ScalewallError, input_error
 from scalewall.laws.api import _information, fit, inputs_of
 from scalewall.laws.forms import Law
 from scalewall.laws.grouped import Grouped
@@ -83,7 +83,7 @@ def compare_pooling(
     """
     labels = mixed_groups(df)
     if not labels:
-        raise InputError("comparing pooled and per-group laws needs a group column of datasets")
+        raise input_error("comparing pooled and per-group laws needs a group column of datasets")
     obj = Objective(ObjectiveName(objective), delta=delta, weight=weight)
     kw: dict[str, Any] = dict(
         objective=obj.name,

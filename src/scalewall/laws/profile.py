@@ -22,7 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import stats
 
-from scalewall.laws.fitter import LOG_COEF_MAX, LOG_COEF_MIN, model_fn
+from scalewall.laws.fitter import model_fn, search_bounds
 from scalewall.laws.forms import Inputs, Law
 from scalewall.laws.objectives import Objective, ObjectiveName
 from scalewall.laws.solvers import levenberg_marquardt
@@ -41,14 +41,6 @@ def _dpsi(objective: Objective, r: Array) -> Array:
     if objective.name is ObjectiveName.asymmetric:
         core = np.where(r < 0, objective.weight * core, core)
     return core
-
-
-def _bounds(law: Law) -> tuple[Array, Array]:
-    p = len(law.linear)
-    tb = law.theta_bounds()
-    lower = np.array([LOG_COEF_MIN] * p + [lo if lo is not None else -np.inf for lo, _ in tb])
-    upper = np.array([LOG_COEF_MAX] * p + [hi if hi is not None else np.inf for _, hi in tb])
-    return lower, upper
 
 
 def profile_intervals(
@@ -83,7 +75,7 @@ def profile_intervals(
     # for psi', which is 0 outside Huber's core), so Lambda reaches crit at d_j = ``half``.
     H = (dr * objective.irls_weight(r)[:, None]).T @ dr
     half = np.sqrt(crit * np.clip(np.diag(np.linalg.pinv(H)), 1e-30, None) / xi)
-    lower, upper = _bounds(law)
+    lower, upper = search_bounds(law)
     steps = np.linspace(0, REACH, STEPS + 1)[1:]
     t = np.concatenate([-steps[::-1], steps])
     out: dict[str, dict[str, Any]] = {}

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from scalewall.errors import InputError
+from scalewall.errors import input_error
 from scalewall.laws import allocation
 from scalewall.laws.forms import Law
 
@@ -146,7 +146,7 @@ class FitResult:
         law = self.form
         if isinstance(law, Grouped):
             if group is None:
-                raise InputError(
+                raise input_error(
                     f"this law has coefficients per group; name one of {', '.join(law.labels)}"
                 )
             law.codes([group])  # an unknown label is an InputError
@@ -163,7 +163,7 @@ class FitResult:
         p.setdefault("beta", p.get("alpha", np.nan))
         missing = [k for k in ("E", "A", "B", "alpha") if k not in p]
         if missing:
-            raise InputError(
+            raise input_error(
                 f"allocation splits compute between N and D; a '{self.law}' fit "
                 f"({self.formula}) has no {', '.join(missing)}"
             )

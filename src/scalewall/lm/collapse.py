@@ -51,8 +51,9 @@ from scalewall.collapse.policies import (
     SamplingBias,
     make_mixer,
 )
-from scalewall.errors import InputError
+from scalewall.errors import input_error
 from scalewall.lm.config import RunConfig
+from scalewall.validate import check_keys
 
 if TYPE_CHECKING:
     from scalewall.lm.sweep import Sweep
@@ -86,15 +87,13 @@ def parse_policy(name: str) -> Policy:
 
 
 def check_settings(s: Mapping[str, Any], source: str) -> None:
-    for k in s:
-        if k not in SETTINGS:
-            raise InputError(f"{source}: unknown key '{k}'; allowed keys: {', '.join(SETTINGS)}")
+    check_keys(s, SETTINGS, source)
     for p in s.get("policies", []):
         parse_policy(str(p))
     SamplingBias(float(s.get("temperature", 1.0)), float(s.get("top_p", 1.0)))
     curation_filters(s)
     if int(s.get("generations", 5)) < 2 or int(s.get("sequences", 600)) < 2:
-        raise InputError(f"{source}: generations and sequences must be >= 2")
+        raise input_error("generations and sequences must be >= 2", source=source)
 
 
 def curation_filters(s: Mapping[str, Any]) -> tuple[Filter, ...]:
@@ -105,11 +104,11 @@ def curation_filters(s: Mapping[str, Any]) -> tuple[Filter, ...]:
         s.get("dedup", False),
     )
     if judge not in ("gen0", "current"):
-        raise InputError(f"[collapse] judge must be gen0 or current; got {judge!r}")
+        raise input_error("[collapse] judge must be gen0 or current", got=judge)
     if not isinstance(dedup, bool):
-        raise InputError(f"[collapse] dedup must be true or false; got {dedup!r}")
+        raise input_error("[collapse] dedup must be true or false", got=dedup)
     if isinstance(keep, bool) or not isinstance(keep, int | float):
-        raise InputError(f"[collapse] likelihood_keep must be a number in [0, 1]; got {keep!r}")
+        raise input_error("[collapse] likelihood_keep must be a number in [0, 1]", got=keep)
     filters: list[Filter] = [Dedup()] if dedup else []
     if keep > 0:
         filters.append(LikelihoodFilter(float(keep), "gen0" if judge == "gen0" else "current"))
@@ -191,7 +190,7 @@ def job(config: Mapping[str, Any], run: Run) -> dict[str, Any]:
     tok, T, n = data.tokenizer, cfg.context, config["sequences"]
     rows = data.train[: n * (T + 1)].reshape(-1, T + 1)
     if len(rows) < n:
-        raise InputError(f"the corpus has {len(rows)} windows of context + 1 tokens; {n} asked")
+        raise input_error(f"the corpus has {len(rows)} windows of context + 1 tokens; {n} asked")
     real_words = {w for ws in _words([tok.decode(r) for r in rows]) for w in ws}
     prompt = int(tok.encode("\n")[0]) if "\n" in tok.decode(list(range(tok.vocab_size))) else 0
     spare = data.train[n * (T + 1) :]
@@ -200,9 +199,10 @@ def job(config: Mapping[str, Any], run: Run) -> dict[str, Any]:
     def draw_real(k: int, rng: np.random.Generator) -> Samples:
         """Fresh real windows for ``fresh-F``: unseen ones from the rest of the training split."""
         if k > len(spare):
-            raise InputError(
-                f"fresh real data: the corpus has {len(spare)} windows beyond the {n} real ones and"
-                f" {k} are asked per generation; use a larger corpus or fewer sequences"
+            raise input_error(
+                f"fresh real data: the corpus has {len(spare)} windows beyond the {n} real "
+                f"ones and {k} are asked per generation",
+                fix="use a larger corpus or fewer sequences",
             )
         return Samples.of(spare[rng.choice(len(spare), size=k, replace=False)])
 

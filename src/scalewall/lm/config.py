@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from scalewall.errors import InputError
+from scalewall.errors import input_error
 from scalewall.lm.tokenize import KINDS
+from scalewall.validate import check_keys
 
 
 @dataclass(frozen=True)
@@ -73,16 +74,16 @@ def _coerce(key: str, value: Any, source: str) -> Any:
     kind = type(getattr(RunConfig(), key))
     if kind is bool:
         if not isinstance(value, bool):
-            raise InputError(f"{source}: key '{key}' must be true or false; got {value!r}")
+            raise input_error(f"key '{key}' must be true or false", source=source, got=value)
         return value
     if kind is int and isinstance(value, float) and value.is_integer():
         value = int(value)  # 2e5 in TOML is a float
     if kind in (int, float) and (isinstance(value, bool) or not isinstance(value, int | float)):
-        raise InputError(f"{source}: key '{key}' must be a number; got {value!r}")
+        raise input_error(f"key '{key}' must be a number", source=source, got=value)
     if kind is int and not isinstance(value, int):
-        raise InputError(f"{source}: key '{key}' must be a whole number; got {value!r}")
+        raise input_error(f"key '{key}' must be a whole number", source=source, got=value)
     if kind is str and not isinstance(value, str):
-        raise InputError(f"{source}: key '{key}' must be a string; got {value!r}")
+        raise input_error(f"key '{key}' must be a string", source=source, got=value)
     return kind(value)
 
 
@@ -90,9 +91,7 @@ def from_mapping(
     values: Mapping[str, Any], source: str = "config", base: RunConfig | None = None
 ) -> RunConfig:
     """A checked config from ``values`` over ``base``; unknown keys name the allowed ones."""
-    unknown = [k for k in values if k not in FIELDS]
-    if unknown:
-        raise InputError(f"{source}: unknown key '{unknown[0]}'; allowed keys: {', '.join(FIELDS)}")
+    check_keys(values, FIELDS, source)
     cfg = dataclasses.replace(
         base or RunConfig(), **{k: _coerce(k, v, source) for k, v in values.items()}
     )
@@ -105,20 +104,23 @@ def check(cfg: RunConfig, source: str = "config") -> None:
     positive = ("n_layer", "n_head", "d_model", "context", "batch_size", "tokens", "eval_tokens")
     for key in positive:
         if getattr(cfg, key) <= 0:
-            raise InputError(f"{source}: key '{key}' must be > 0; got {getattr(cfg, key)}")
+            raise input_error(f"key '{key}' must be > 0", source=source, got=getattr(cfg, key))
     if cfg.d_model % cfg.n_head:
-        raise InputError(
-            f"{source}: d_model {cfg.d_model} is not divisible by n_head {cfg.n_head}; "
-            "pick a width that is a multiple of the head count"
+        raise input_error(
+            f"d_model {cfg.d_model} is not divisible by n_head {cfg.n_head}",
+            fix="pick a width that is a multiple of the head count",
+            source=source,
         )
     if cfg.tokenizer not in KINDS:
-        raise InputError(f"{source}: tokenizer must be one of {', '.join(KINDS)}")
+        raise input_error(f"tokenizer must be one of {', '.join(KINDS)}", source=source)
     if not 0 < cfg.val_fraction < 1:
-        raise InputError(f"{source}: val_fraction must be in (0, 1); got {cfg.val_fraction}")
+        raise input_error("val_fraction must be in (0, 1)", source=source, got=cfg.val_fraction)
     if cfg.unique_tokens < 0 or cfg.lr <= 0 or not 0 <= cfg.warmup_frac < 1:
-        raise InputError(f"{source}: unique_tokens >= 0, lr > 0 and 0 <= warmup_frac < 1 needed")
+        raise input_error(
+            "unique_tokens >= 0, lr > 0 and 0 <= warmup_frac < 1 needed", source=source
+        )
     if cfg.device not in ("cpu", "cuda", "auto"):
-        raise InputError(f"{source}: device must be cpu, cuda or auto; got '{cfg.device}'")
+        raise input_error("device must be cpu, cuda or auto", source=source, got=cfg.device)
 
 
 __all__ = ["FIELDS", "RunConfig", "check", "from_mapping"]

@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from scalewall.data.corpus import load_text
-from scalewall.errors import InputError
+from scalewall.errors import input_error
 from scalewall.lm.config import RunConfig
 from scalewall.lm.tokenize import Ids, Tokenizer, fit_tokenizer
 
@@ -44,25 +44,28 @@ def prepare(cfg: RunConfig, source: str = "config") -> TokenData:
     data = tokenized(cfg.corpus, cfg.column, cfg.tokenizer, cfg.vocab_size, cfg.val_fraction)
     n_train, n_val = len(data.train), len(data.val)
     if cfg.context + 1 > min(n_train, n_val):
-        raise InputError(
-            f"{source}: context {cfg.context} is longer than the corpus '{cfg.corpus}' allows "
-            f"({n_train} training and {n_val} held-out tokens); use a shorter context or a "
-            "larger corpus"
+        raise input_error(
+            f"context {cfg.context} is longer than the corpus '{cfg.corpus}' allows "
+            f"({n_train} training and {n_val} held-out tokens)",
+            fix="use a shorter context or a larger corpus",
+            source=source,
         )
     if n_train < cfg.batch_size * cfg.context + 1:
-        raise InputError(
-            f"{source}: corpus '{cfg.corpus}' has {n_train} training tokens, fewer than one batch "
-            f"(batch_size {cfg.batch_size} x context {cfg.context}); use a larger corpus or a "
-            "smaller batch"
+        raise input_error(
+            f"corpus '{cfg.corpus}' has {n_train} training tokens, fewer than one batch "
+            f"(batch_size {cfg.batch_size} x context {cfg.context})",
+            fix="use a larger corpus or a smaller batch",
+            source=source,
         )
     if cfg.unique_tokens:
         if cfg.unique_tokens > n_train:
-            raise InputError(
-                f"{source}: unique_tokens {cfg.unique_tokens} exceeds the {n_train} training "
-                f"tokens of '{cfg.corpus}'"
+            raise input_error(
+                f"unique_tokens {cfg.unique_tokens} exceeds the {n_train} training tokens "
+                f"of '{cfg.corpus}'",
+                source=source,
             )
         if cfg.unique_tokens < cfg.context + 1:
-            raise InputError(f"{source}: unique_tokens must be at least context + 1")
+            raise input_error("unique_tokens must be at least context + 1", source=source)
         data = TokenData(data.tokenizer, data.train[: cfg.unique_tokens], data.val)
     return data
 

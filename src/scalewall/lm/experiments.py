@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from scalewall.errors import InputError
+from scalewall.errors import input_error
 from scalewall.laws.api import fit
 from scalewall.laws.data_constrained import (
     MUENNIGHOFF_2023,
@@ -148,9 +148,10 @@ def frequency_slope(
     """
     kept = types[types["held_out_count"] >= MIN_HELD_OUT_COUNT]
     if len(kept) < 5:
-        raise InputError(
+        raise input_error(
             f"only {len(kept)} token types occur {MIN_HELD_OUT_COUNT}+ times in the held-out "
-            "text; the frequency slope needs at least 5 (use more eval_tokens)"
+            "text; the frequency slope needs at least 5",
+            fix="use more eval_tokens",
         )
     x = np.log10(kept["train_frequency"].to_numpy(dtype=float))
     y = kept["mean_loss"].to_numpy(dtype=float)

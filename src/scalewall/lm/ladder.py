@@ -35,6 +35,7 @@ from typing import Any
 from scalewall.errors import input_error
 from scalewall.lm.config import RunConfig
 from scalewall.lm.flops import flops_per_token, non_embedding_params
+from scalewall.validate import check_keys
 
 DESIGNS = ("isoflop", "chinchilla")
 #: Fewest optimiser steps per run: flooring D to whole steps then costs under 1/20 = 5%.
@@ -144,11 +145,7 @@ def _setting(design: Mapping[str, Any], key: str) -> Any:
 def check_design(design: Mapping[str, Any], source: str) -> None:
     """Key, kind and range checks of a ``[design]`` table (one-line errors)."""
     where = f"{source} [design]"
-    for k in design:
-        if k not in DESIGN_KEYS:
-            raise input_error(
-                f"unknown key '{k}'", source=where, fix=f"use {', '.join(DESIGN_KEYS)}"
-            )
+    check_keys(design, DESIGN_KEYS, where)
     if design.get("kind") not in DESIGNS:
         raise input_error(
             "'kind' must be isoflop or chinchilla", source=where, got=design.get("kind")

@@ -21,9 +21,9 @@ from typing import Any
 
 import pandas as pd
 
-from scalewall.errors import InputError, input_error
+from scalewall.errors import input_error
 from scalewall.lm.config import RunConfig, from_mapping
-from scalewall.validate import did_you_mean, parse_toml, read_text
+from scalewall.validate import check_keys, did_you_mean, parse_toml, read_text
 
 KINDS = ("scaling", "repeat", "collapse")
 TOP_KEYS = (
@@ -91,39 +91,34 @@ class Sweep:
 def _table(raw: Mapping[str, Any], key: str, src: str) -> dict[str, Any]:
     v = raw.get(key, {})
     if not isinstance(v, dict):
-        raise InputError(f"{src}: '{key}' must be a table ([{key}])")
+        raise input_error(f"'{key}' must be a table ([{key}])", source=src)
     return v
-
-
-def _check_keys(d: Mapping[str, Any], allowed: Sequence[str], where: str) -> None:
-    for k in d:
-        if k not in allowed:
-            raise InputError(f"{where}: unknown key '{k}'; allowed keys: {', '.join(allowed)}")
 
 
 def parse(raw: Mapping[str, Any], source: str) -> Sweep:
     """A :class:`Sweep` from a parsed TOML document, checked key by key."""
-    _check_keys(raw, TOP_KEYS, source)
+    check_keys(raw, TOP_KEYS, source)
     kind = raw.get("kind")
     if kind not in KINDS:
-        raise InputError(f"{source}: 'kind' must be one of {', '.join(KINDS)}; got {kind!r}")
+        raise input_error(f"'kind' must be one of {', '.join(KINDS)}", source=source, got=kind)
     base = from_mapping(_table(raw, "base", source), f"{source} [base]")
     models_raw = raw.get("models", [{}])
     if not isinstance(models_raw, list) or not all(isinstance(m, dict) for m in models_raw):
-        raise InputError(f"{source}: 'models' must be an array of tables ([[models]])")
+        raise input_error("'models' must be an array of tables ([[models]])", source=source)
     models = tuple(
         from_mapping(m, f"{source} [[models]] {i + 1}", base) for i, m in enumerate(models_raw)
     )
     grid = _table(raw, "grid", source)
-    _check_keys(grid, GRID_KEYS[kind], f"{source} [grid]")
+    check_keys(grid, GRID_KEYS[kind], f"{source} [grid]")
     design = _table(raw, "design", source)
     if design:
         from scalewall.lm.ladder import check_design
 
         if kind != "scaling" or "models" in raw or grid:
-            raise InputError(
-                f"{source}: [design] lays out a scaling sweep's models and tokens itself; "
-                "use kind = 'scaling' and drop [[models]] and [grid]"
+            raise input_error(
+                "[design] lays out a scaling sweep's models and tokens itself",
+                fix="use kind = 'scaling' and drop [[models]] and [grid]",
+                source=source,
             )
         check_design(design, source)
     for k in (
@@ -139,19 +134,21 @@ def parse(raw: Mapping[str, Any], source: str) -> Sweep:
             or not vals
             or any(isinstance(v, bool) or not isinstance(v, int | float) or v <= 0 for v in vals)
         ):
-            raise InputError(f"{source} [grid]: '{k}' must be a non-empty list of numbers > 0")
+            raise input_error(
+                f"'{k}' must be a non-empty list of numbers > 0", source=f"{source} [grid]"
+            )
     analysis = _table(raw, "analysis", source)
-    _check_keys(analysis, ANALYSIS_KEYS, f"{source} [analysis]")
+    check_keys(analysis, ANALYSIS_KEYS, f"{source} [analysis]")
     collapse = _table(raw, "collapse", source)
     if kind == "collapse":
         from scalewall.lm.collapse import check_settings
 
         check_settings(collapse, f"{source} [collapse]")
     elif collapse:
-        raise InputError(f"{source}: [collapse] applies to kind = 'collapse' only")
+        raise input_error("[collapse] applies to kind = 'collapse' only", source=source)
     seeds = raw.get("seeds", [0])
     if not isinstance(seeds, list) or not seeds or not all(isinstance(s, int) for s in seeds):
-        raise InputError(f"{source}: 'seeds' must be a non-empty list of integers")
+        raise input_error("'seeds' must be a non-empty list of integers", source=source)
     return Sweep(
         name=str(raw.get("name", Path(source).stem)),
         kind=kind,
@@ -173,7 +170,7 @@ def with_design(sweep: Sweep, kind: str | None, budget: float | None) -> Sweep:
     design = {**sweep.design}
     design.update({k: v for k, v in (("kind", kind), ("budget", budget)) if v is not None})
     if "kind" not in design or "budget" not in design:
-        raise InputError("--design and --budget go together unless the sweep has a [design]")
+        raise input_error("--design and --budget go together unless the sweep has a [design]")
     name = f"{sweep.name}-{design['kind']}-{float(design['budget']):.3g}"
     raw: dict[str, Any] = {"name": name, "kind": "scaling", "seeds": list(sweep.seeds)}
     raw |= {"base": {**sweep.base.to_dict()}, "analysis": dict(sweep.analysis), "design": design}

@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from scalewall.errors import InputError
+from scalewall.errors import input_error
+from scalewall.validate import check_choice
 
 KINDS = ("char", "byte", "bpe")
 Ids = NDArray[np.int64]
@@ -48,18 +49,17 @@ class Tokenizer:
 
 def fit_tokenizer(kind: str, text: str, vocab_size: int = 512) -> Tokenizer:
     """Build a tokenizer of ``kind`` from ``text`` (the training split)."""
+    check_choice(kind, KINDS, "tokenizer")
     if kind == "byte":
         return Tokenizer("byte", 256)
     if kind == "char":
         chars = "".join(sorted(set(text)))
         return Tokenizer("char", len(chars), chars=chars)
-    if kind != "bpe":
-        raise input_kind_error(kind)
     from tokenizers import Tokenizer as HFTokenizer
     from tokenizers import decoders, models, pre_tokenizers, trainers
 
     if vocab_size < 257:
-        raise InputError(f"vocab_size must be > 256 for byte-level BPE; got {vocab_size}")
+        raise input_error("vocab_size must be > 256 for byte-level BPE", got=vocab_size)
     tok = HFTokenizer(models.BPE())
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tok.decoder = decoders.ByteLevel()
@@ -70,10 +70,6 @@ def fit_tokenizer(kind: str, text: str, vocab_size: int = 512) -> Tokenizer:
     )
     tok.train_from_iterator(text.splitlines(keepends=True), trainer=trainer)
     return Tokenizer("bpe", tok.get_vocab_size(), bpe=tok)
-
-
-def input_kind_error(kind: str) -> InputError:
-    return InputError(f"tokenizer must be one of {', '.join(KINDS)}; got '{kind}'")
 
 
 __all__ = ["KINDS", "Tokenizer", "fit_tokenizer"]

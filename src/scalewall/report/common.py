@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from scalewall.claims import command_for as first_command
-from scalewall.errors import InputError
+from scalewall.errors import input_error
 from scalewall.storage import read_json
 
 
@@ -36,7 +36,9 @@ class FigureFile:
 # -- reading stored results ----------------------------------------------------------------------
 def read_csv(path: Path) -> pd.DataFrame:
     if not path.is_file():
-        raise InputError(f"{path} not found; is this a folder written by 'scalewall demo'?")
+        raise input_error(
+            "not found", source=str(path), fix="is this a folder written by 'scalewall demo'?"
+        )
     return pd.read_csv(path)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scalewall.errors import InputError
+from scalewall.errors import input_error
 from scalewall.laws import claims as laws_claims
 from scalewall.report import scaling_figures
 from scalewall.report.common import (
@@ -29,7 +29,7 @@ from scalewall.report.part import ReportPart
 def _at(df: pd.DataFrame, procedure: str, compute: float) -> pd.Series:
     rows = df[(df["procedure"] == procedure) & np.isclose(df["compute"], compute, rtol=1e-9)]
     if rows.empty:
-        raise InputError(f"frontier.csv has no row for {procedure} at C = {compute:g} FLOPs")
+        raise input_error(f"frontier.csv has no row for {procedure} at C = {compute:g} FLOPs")
     return rows.iloc[0]
 
 

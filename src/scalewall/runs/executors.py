@@ -24,7 +24,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from scalewall.errors import InputError
+from scalewall.errors import input_error
 from scalewall.runs.store import RunStore
 
 Job = tuple[str, Mapping[str, Any]]
@@ -111,7 +111,7 @@ def run_jobs(
     """
     report = progress or (lambda done, total: None)
     if executor not in EXECUTORS:
-        raise InputError(f"--executor must be one of {', '.join(EXECUTORS)}; got '{executor}'")
+        raise input_error(f"--executor must be one of {', '.join(EXECUTORS)}", got=executor)
     if executor == "ray":
         return _run_ray(jobs, root, address, report)
     n = workers or default_workers()
@@ -152,7 +152,7 @@ def _run_ray(
     try:
         import ray
     except ImportError:
-        raise InputError("--executor ray needs Ray: install scalewall[lm]") from None
+        raise input_error("--executor ray needs Ray: install scalewall[lm]") from None
     if not ray.is_initialized():
         ray.init(address=address, include_dashboard=False, log_to_driver=False)
     task = ray.remote(num_cpus=1)(execute)

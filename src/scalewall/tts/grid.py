@@ -33,6 +33,7 @@ from scalewall.errors import input_error
 from scalewall.resampling import percentile_interval, resample_weights
 from scalewall.storage import records
 from scalewall.tts.passk import pass_at_k
+from scalewall.validate import check_level
 
 Array = NDArray[np.float64]
 
@@ -449,8 +450,7 @@ def grid_summary(
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
     """The whole analysis as one JSON payload (schema in the README, 'scalewall tts grid')."""
-    if not 0 < level < 1:
-        raise input_error("the interval level must be in (0, 1)", column="level", got=level)
+    check_level(level, "level")
     finite_positive = [tokens_per_sample, *queries]
     if not queries or not all(0 < v < np.inf for v in finite_positive):
         raise input_error(

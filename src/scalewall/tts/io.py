@@ -21,7 +21,7 @@ import pandas as pd
 from scalewall.data.registry import names_entry
 from scalewall.data.runs import read_source, read_table
 from scalewall.errors import input_error
-from scalewall.validate import require_column, to_numbers
+from scalewall.validate import finite_numbers, reject_rows, require_column, to_numbers
 
 #: Canonical column -> the CLI flag that maps it, for messages.
 FLAGS = {
@@ -70,8 +70,19 @@ GRID_COLUMNS = {
 }
 
 
-def _read(source: str | Path | pd.DataFrame) -> tuple[pd.DataFrame, str, dict[str, str]]:
-    """The raw table, its name for messages, and the registry's column mapping (if any)."""
+def _read(
+    source: str | Path | pd.DataFrame,
+    columns: Mapping[str, str] | None,
+    source_name: str | None,
+) -> tuple[pd.DataFrame, str, dict[str, str]]:
+    """The raw table, its name for messages (``source_name`` if given), and its column mapping:
+    the registry's (if any), overridden by the caller's ``columns``."""
+    raw, name, mapping = _read_raw(source)
+    mapping.update({k: v for k, v in (columns or {}).items() if v})
+    return raw, source_name or name, mapping
+
+
+def _read_raw(source: str | Path | pd.DataFrame) -> tuple[pd.DataFrame, str, dict[str, str]]:
     if isinstance(source, pd.DataFrame):
         return source.reset_index(drop=True), "table", {}
     s = str(source)
@@ -109,28 +120,22 @@ def _need(raw: pd.DataFrame, mapping: Mapping[str, str], name: str, source: str)
 
 def _integers(s: pd.Series, name: str, source: str, col: str) -> np.ndarray:
     vals = to_numbers(s, column=col, source=source, fix="give counts of samples as whole numbers")
-    bad = ~np.isfinite(vals) | (vals != np.round(vals))
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise input_error(
-            f"{name} must be a whole number",
-            source=source,
-            row=i + 1,
-            column=col,
-            got=str(s.iloc[i]),
-            fix="give counts of samples as integers",
-        )
-    neg = vals < 0
-    if neg.any():
-        i = int(np.flatnonzero(neg)[0])
-        raise input_error(
-            f"{name} must be >= 0",
-            source=source,
-            row=i + 1,
-            column=col,
-            got=int(vals[i]),
-            fix="counts of samples cannot be negative",
-        )
+    reject_rows(
+        ~np.isfinite(vals) | (vals != np.round(vals)),
+        f"{name} must be a whole number",
+        source=source,
+        column=col,
+        values=s.astype(str),
+        fix="give counts of samples as integers",
+    )
+    reject_rows(
+        vals < 0,
+        f"{name} must be >= 0",
+        source=source,
+        column=col,
+        values=vals,
+        fix="counts of samples cannot be negative",
+    )
     return vals.astype(np.int64)
 
 
@@ -157,9 +162,7 @@ def load_counts(
         Missing columns, non-integer or negative counts, ``c > n``, problems with no samples
         (``n = 0``) or a (model, problem) listed twice, naming file, row and column.
     """
-    raw, name, mapping = _read(source)
-    name = source_name or name
-    mapping.update({k: v for k, v in (columns or {}).items() if v})
+    raw, name, mapping = _read(source, columns, source_name)
     if (
         mapping.get("correct", "correct") in raw.columns
         and mapping.get("c", "c") not in raw.columns
@@ -171,16 +174,13 @@ def load_counts(
     n_col, c_col = mapping.get("n", "n"), mapping.get("c", "c")
     n = _integers(_need(raw, mapping, "n", name), "n (samples drawn)", name, n_col)
     c = _integers(_need(raw, mapping, "c", name), "c (correct samples)", name, c_col)
-    empty = n == 0
-    if empty.any():
-        i = int(np.flatnonzero(empty)[0])
-        raise input_error(
-            "problem has no samples (n = 0)",
-            source=name,
-            row=i + 1,
-            column=n_col,
-            fix="drop the problem or give its samples; pass@k is undefined without samples",
-        )
+    reject_rows(
+        n == 0,
+        "problem has no samples (n = 0)",
+        source=name,
+        column=n_col,
+        fix="drop the problem or give its samples; pass@k is undefined without samples",
+    )
     over = c > n
     if over.any():
         i = int(np.flatnonzero(over)[0])
@@ -214,9 +214,7 @@ def load_samples(
 ) -> pd.DataFrame:
     """Per-sample records ``model, problem, correct`` plus whichever of ``score, answer,
     tokens_in, tokens_out`` the file has. ``correct`` accepts booleans, 0/1 and true/false."""
-    raw, name, mapping = _read(source)
-    name = source_name or name
-    mapping.update({k: v for k, v in (columns or {}).items() if v})
+    raw, name, mapping = _read(source, columns, source_name)
     n_rows = len(raw)
     out = pd.DataFrame(
         {
@@ -228,59 +226,28 @@ def load_samples(
     text = corr.astype(str).str.strip().str.lower()
     truth = {"true": True, "1": True, "1.0": True, "false": False, "0": False, "0.0": False}
     mapped = text.map(truth)
-    if mapped.isna().any():
-        i = int(np.flatnonzero(mapped.isna().to_numpy())[0])
-        raise input_error(
-            "correct must be true/false or 1/0",
-            source=name,
-            row=i + 1,
-            column=mapping.get("correct", "correct"),
-            got=str(corr.iloc[i]),
-        )
+    reject_rows(
+        mapped.isna(),
+        "correct must be true/false or 1/0",
+        source=name,
+        column=mapping.get("correct", "correct"),
+        values=corr.astype(str),
+    )
     out["correct"] = mapped.astype(bool).to_numpy()
     for opt in ("score", "tokens_in", "tokens_out"):
         s = _pick(raw, mapping, opt, name, False)
         if s is None:
             continue
+        col = mapping.get(opt, opt)
         vals = pd.to_numeric(s, errors="coerce")
-        if vals.isna().any():
-            i = int(np.flatnonzero(vals.isna().to_numpy())[0])
-            raise input_error(
-                "expected a number",
-                source=name,
-                row=i + 1,
-                column=mapping.get(opt, opt),
-                got=str(s.iloc[i]),
-            )
-        if opt != "score" and (vals < 0).any():
-            i = int(np.flatnonzero((vals < 0).to_numpy())[0])
-            raise input_error(
-                "token counts must be >= 0",
-                source=name,
-                row=i + 1,
-                column=mapping.get(opt, opt),
-                got=float(vals.iloc[i]),
-            )
+        reject_rows(vals.isna(), "expected a number", source=name, column=col, values=s.astype(str))
+        if opt != "score":
+            reject_rows(vals < 0, "token counts must be >= 0", source=name, column=col, values=vals)
         out[opt] = vals.to_numpy(dtype=float)
     ans = _pick(raw, mapping, "answer", name, False)
     if ans is not None:
         out["answer"] = ans.where(ans.notna(), None).to_numpy(dtype=object)
     return out
-
-
-def _positive(s: pd.Series, what: str, source: str, col: str) -> np.ndarray:
-    vals = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
-    bad = ~np.isfinite(vals) | (vals <= 0)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise input_error(
-            f"{what} must be a number > 0",
-            source=source,
-            row=i + 1,
-            column=col,
-            got=str(s.iloc[i]),
-        )
-    return vals
 
 
 def pythia_params() -> dict[str, float]:
@@ -324,8 +291,16 @@ def load_grid(
     mapping.update({k: v for k, v in (columns or {}).items() if v})
     col = {k: mapping.get(k, k) for k in ("model", "params", "tokens", "problem", "n", "c")}
     models = _need(raw, mapping, "model", name).astype(str).to_numpy(dtype=object)
-    params = _positive(_need(raw, mapping, "params", name), "parameters", name, col["params"])
-    tokens = _positive(_need(raw, mapping, "tokens", name), "tokens", name, col["tokens"])
+    params, tokens = (
+        finite_numbers(
+            _need(raw, mapping, key, name),
+            f"{what} must be a number > 0",
+            column=col[key],
+            source=name,
+            positive=True,
+        )
+        for key, what in (("params", "parameters"), ("tokens", "tokens"))
+    )
     cells = np.array([f"{m}@{t:.3g}" for m, t in zip(models, tokens, strict=True)], dtype=object)
     counts = load_counts(
         raw.assign(_cell=cells),
@@ -365,10 +340,8 @@ def load_curve(
         require_column(raw.columns, col, what=what, source=name)
         v = to_numbers(raw[col], column=col, source=name)
         bad = ~np.isfinite(v) | (v <= 0 if col == x_col else (v < 0) | (v > 1))
-        if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            rule = "samples must be > 0" if col == x_col else "accuracy must lie in [0, 1]"
-            raise input_error(rule, source=name, row=i + 1, column=col, got=str(raw[col].iloc[i]))
+        rule = "samples must be > 0" if col == x_col else "accuracy must lie in [0, 1]"
+        reject_rows(bad, rule, source=name, column=col, values=raw[col].astype(str))
         vals[col] = v
     return vals[x_col], vals[y_col]
 

@@ -22,6 +22,7 @@ from numpy.typing import ArrayLike, NDArray
 from scalewall.errors import input_error
 from scalewall.resampling import percentile_interval, resample_weights
 from scalewall.tts.io import aligned, model_counts
+from scalewall.validate import check_level
 
 Array = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -131,8 +132,7 @@ def passk_table(
     """
     if metric not in METRICS:
         raise input_error(f"unknown metric '{metric}'", fix=f"use one of {', '.join(METRICS)}")
-    if not 0 < level < 1:
-        raise input_error("the interval level must be in (0, 1)", got=level)
+    check_level(level, "level")
     by_model = model_counts(counts)
     seeds = np.random.SeedSequence(seed).spawn(len(by_model))
     k = np.asarray(ks)

@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from scalewall.collapse.policies import Samples, SamplingBias
-from scalewall.errors import InputError
+from scalewall.errors import input_error
 
 Metrics = dict[str, NDArray[np.float64]]
 
@@ -67,7 +67,7 @@ def no_bias(bias: SamplingBias, model: str, allowed: tuple[str, ...] = ()) -> No
         if on and k not in allowed
     ]
     if bad:
-        raise InputError(f"model '{model}' does not support {', '.join(bad)}; leave it unset")
+        raise input_error(f"model '{model}' does not support {', '.join(bad)}; leave it unset")
 
 
 def seed_counts(x: NDArray[np.intp], mask: NDArray[np.bool_], size: int) -> NDArray[np.float64]:

@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 from scalewall.collapse import metrics
 from scalewall.collapse.models.base import Metrics, draw_categorical, seed_counts
 from scalewall.collapse.policies import Samples, SamplingBias
-from scalewall.errors import InputError
+from scalewall.errors import input_error
 
 F = NDArray[np.float64]
 
@@ -24,7 +24,7 @@ F = NDArray[np.float64]
 def zipf_probs(a: float, v: int) -> F:
     """p_i proportional to i^-a over ranks 1..v."""
     if v < 2:
-        raise InputError(f"vocabulary size must be >= 2; got {v}")
+        raise input_error("vocabulary size must be >= 2", got=v)
     p = np.arange(1, v + 1, dtype=float) ** -a
     return p / p.sum()
 
@@ -78,7 +78,7 @@ class Categorical:
         if vocab == "wordfreq":
             p, words = wordfreq_probs(size)
             return cls(p, name="wordfreq", words=words)
-        raise InputError(f"unknown vocabulary '{vocab}'; valid: zipf, uniform, wordfreq")
+        raise input_error(f"unknown vocabulary '{vocab}'; valid: zipf, uniform, wordfreq")
 
     def real(self, seeds: int, n: int, rng: np.random.Generator) -> Samples:
         return Samples.full(

@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 
 from scalewall.collapse.models.base import Metrics, no_bias
 from scalewall.collapse.policies import Samples, SamplingBias
-from scalewall.errors import InputError
+from scalewall.errors import input_error
 
 F = NDArray[np.float64]
 
@@ -96,9 +96,9 @@ class Gaussian:
 
     def __post_init__(self) -> None:
         if self.d < 1:
-            raise InputError(f"gaussian dimension d must be >= 1; got {self.d}")
+            raise input_error("gaussian dimension d must be >= 1", got=self.d)
         if self.estimator not in ("mle", "unbiased"):
-            raise InputError(f"estimator must be 'mle' or 'unbiased'; got '{self.estimator}'")
+            raise input_error("estimator must be 'mle' or 'unbiased'", got=self.estimator)
 
     def real(self, seeds: int, n: int, rng: np.random.Generator) -> Samples:
         return Samples.full(rng.standard_normal((seeds, n, self.d)))

@@ -23,7 +23,7 @@ from scalewall.collapse.models.base import Metrics, no_bias
 from scalewall.collapse.models.gaussian import sqrtm_psd
 from scalewall.collapse.models.kde import HELDOUT, real_points
 from scalewall.collapse.policies import Samples, SamplingBias
-from scalewall.errors import InputError
+from scalewall.errors import input_error
 
 F = NDArray[np.float64]
 LOG2PI = float(np.log(2 * np.pi))
@@ -156,11 +156,11 @@ class GMM:
 
     def __post_init__(self) -> None:
         if self.components < 1:
-            raise InputError(f"gmm components must be >= 1; got {self.components}")
+            raise input_error("gmm components must be >= 1", got=self.components)
         pts = real_points(self.dataset, self.d, 20_000, 0)
         if self.project:
             if not 0 < self.project <= pts.shape[1]:
-                raise InputError(f"project must be in 1..{pts.shape[1]}; got {self.project}")
+                raise input_error(f"project must be in 1..{pts.shape[1]}", got=self.project)
             pts = pts @ np.linalg.svd(pts, full_matrices=False)[2][: self.project].T
             pts = (pts - pts.mean(0)) / pts.std(0)
         object.__setattr__(self, "_points", pts)

@@ -20,7 +20,7 @@ from scipy.special import logsumexp
 from scalewall.collapse.models.base import Metrics, no_bias
 from scalewall.collapse.models.gaussian import sqrtm_psd, weighted_moments
 from scalewall.collapse.policies import Samples, SamplingBias
-from scalewall.errors import InputError
+from scalewall.errors import input_error
 
 F = NDArray[np.float64]
 BANDWIDTHS = ("scott", "silverman", "scipy")
@@ -44,7 +44,7 @@ def real_points(dataset: str, d: int, size: int, seed: int) -> F:
     elif dataset == "circles":
         x = datasets.make_circles(size, noise=0.05, factor=0.5, random_state=seed)[0]
     else:
-        raise InputError(f"unknown dataset '{dataset}'; valid: {', '.join(DATASETS)}")
+        raise input_error(f"unknown dataset '{dataset}'; valid: {', '.join(DATASETS)}")
     x = x - x.mean(0)
     return x / np.where(x.std(0) > 0, x.std(0), 1.0)
 
@@ -105,11 +105,11 @@ class KDE:
 
     def __post_init__(self) -> None:
         if isinstance(self.bandwidth, str) and self.bandwidth not in BANDWIDTHS:
-            raise InputError(
+            raise input_error(
                 f"unknown bandwidth '{self.bandwidth}'; valid: a number or {', '.join(BANDWIDTHS)}"
             )
         if not isinstance(self.bandwidth, str) and not self.bandwidth > 0:
-            raise InputError(f"bandwidth must be > 0; got {self.bandwidth}")
+            raise input_error("bandwidth must be > 0", got=self.bandwidth)
         object.__setattr__(self, "_points", real_points(self.dataset, self.d, 20_000, 0))
 
     @property

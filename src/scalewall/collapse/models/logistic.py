@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from scalewall.collapse.models.base import Metrics, no_bias
 from scalewall.collapse.policies import Samples, SamplingBias
-from scalewall.errors import InputError
+from scalewall.errors import input_error
 
 F = NDArray[np.float64]
 DATASETS = ("breast_cancer", "diabetes")
@@ -38,7 +38,7 @@ def load(dataset: str) -> tuple[F, F, F, F]:
         raw = datasets.load_diabetes()
         x, y = raw.data, (raw.target > 100).astype(int)  # their binary task
     else:
-        raise InputError(f"unknown dataset '{dataset}'; valid: {', '.join(DATASETS)}")
+        raise input_error(f"unknown dataset '{dataset}'; valid: {', '.join(DATASETS)}")
     xtr, xte, ytr, yte = train_test_split(x, y, test_size=0.3, random_state=123456)
     mu, sd = xtr.mean(0), xtr.std(0)
 
@@ -93,7 +93,7 @@ class LogisticRegression:
 
     def __post_init__(self) -> None:
         if not self.l2 >= 0:
-            raise InputError(f"l2 must be >= 0; got {self.l2}")
+            raise input_error("l2 must be >= 0", got=self.l2)
         for k, v in zip(
             ("x_train", "y_train", "x_test", "y_test"), load(self.dataset), strict=True
         ):

@@ -19,7 +19,7 @@ from scalewall.collapse import metrics
 from scalewall.collapse.corpus import Corpus
 from scalewall.collapse.models.base import Metrics, draw_categorical, no_bias, seed_counts
 from scalewall.collapse.policies import Samples, SamplingBias
-from scalewall.errors import InputError
+from scalewall.errors import input_error
 
 F = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -193,13 +193,13 @@ class Ngram:
 
     def __post_init__(self) -> None:
         if self.order < 1:
-            raise InputError(f"n-gram order must be >= 1; got {self.order}")
+            raise input_error("n-gram order must be >= 1", got=self.order)
         if self.seq_len <= self.order:
-            raise InputError(f"seq_len must exceed the order {self.order}; got {self.seq_len}")
+            raise input_error(f"seq_len must exceed the order {self.order}", got=self.seq_len)
         if not self.alpha > 0:
-            raise InputError(f"smoothing alpha must be > 0; got {self.alpha}")
+            raise input_error("smoothing alpha must be > 0", got=self.alpha)
         if float(self.v) ** self.order * 1e4 > 2.0**62:
-            raise InputError(f"order {self.order} is too large for a vocabulary of {self.v}")
+            raise input_error(f"order {self.order} is too large for a vocabulary of {self.v}")
 
     @property
     def name(self) -> str:
@@ -217,7 +217,7 @@ class Ngram:
     def real(self, seeds: int, n: int, rng: np.random.Generator) -> Samples:
         train = self.corpus.train
         if train.size <= self.seq_len:
-            raise InputError(f"the corpus has {train.size} training tokens; need > {self.seq_len}")
+            raise input_error(f"the corpus has {train.size} training tokens; need > {self.seq_len}")
         start = rng.integers(0, train.size - self.seq_len, (seeds, n))
         return Samples.full(train[start[..., None] + np.arange(self.seq_len)])
 

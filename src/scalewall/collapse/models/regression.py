@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 
 from scalewall.collapse.models.base import Metrics, no_bias
 from scalewall.collapse.policies import Samples, SamplingBias
-from scalewall.errors import InputError
+from scalewall.errors import input_error
 
 F = NDArray[np.float64]
 
@@ -53,7 +53,7 @@ class LinearRegression:
 
     def __post_init__(self) -> None:
         if self.d + 1 >= self.T:
-            raise InputError(f"the design needs T > d + 1 rows; got T={self.T}, d={self.d}")
+            raise input_error(f"the design needs T > d + 1 rows; got T={self.T}, d={self.d}")
         rng = np.random.default_rng(0)
         object.__setattr__(self, "design", rng.standard_normal((self.T, self.d)))
         object.__setattr__(self, "w_star", rng.standard_normal(self.d))
