@@ -88,7 +88,9 @@ def claim12(folder: Path, commands: Mapping[str, Sequence[str]]) -> ClaimRecord:
         for m, lab in (
             ("gini_simpson", "Gini-Simpson diversity"),
             ("tail_mass", f"tail mass beyond rank {max(1, vocab // 10):,}"),
+            ("tail_quantile_99", "tail quantile: top types holding 99% of the mass"),
         )
+        if m in set(uni["metric"])
     ]
     if exp != "unigram":
         small = pd.read_parquet(folder / "unigram" / "results.parquet")
@@ -114,7 +116,8 @@ def claim12(folder: Path, commands: Mapping[str, Sequence[str]]) -> ClaimRecord:
     return replace(
         claim(12),
         quantity="entropy of the fitted distribution after the last generation, relative to "
-        "the first (diversity); tail mass and other diversity measures in robustness",
+        "the first (diversity); tail mass, a tail quantile and other diversity measures in "
+        "robustness",
         claimed_range=claimed,
         reading="'losing tails and diversity' read as entropy, diversity and tail mass falling "
         "below their first-generation values (ratio < 1)",
@@ -144,7 +147,7 @@ def claim12(folder: Path, commands: Mapping[str, Sequence[str]]) -> ClaimRecord:
         rule="supported when the 95% interval of the ratio lies below 1; not supported when it "
         "lies above; partly supported when it straddles 1.",
         source=f"collapse/{exp}/results.parquet: entropy, gini_simpson, tail_mass, "
-        "support_fraction",
+        "tail_quantile_99, support_fraction",
         command=_command(commands, f"{exp}/results.parquet", "--policy replace"),
     )
 

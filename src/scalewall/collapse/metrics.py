@@ -37,10 +37,13 @@ def zipf_exponent(p: F) -> F:
 
 
 def distribution_metrics(p: F, p0: F, tail_rank: int) -> dict[str, F]:
-    """Support survival, entropy, Gini-Simpson, Zipf exponent, KL and tail mass of ``p (S, V)``.
+    """Support survival, entropy, Gini-Simpson, Zipf exponent, KL and the tails of ``p (S, V)``.
 
-    ``tail_mass`` is the mass on types beyond rank ``tail_rank`` of the real ordering ``p0``.
-    ``kl_to_real`` is KL(p_t || p_0), finite even after types die out.
+    ``tail_mass`` is the mass on types beyond rank ``tail_rank`` of the real ordering ``p0``;
+    ``tail_quantile_99`` is a tail quantile: how many of the real ordering's top types it takes
+    to hold 99% of ``p``'s mass (it shrinks as the tail is cut off, even where the tail mass,
+    a martingale, keeps its mean). ``kl_to_real`` is KL(p_t || p_0), finite even after types
+    die out.
     """
     alive0 = p0 > 0
     order = np.argsort(-p0, kind="stable")
@@ -53,6 +56,7 @@ def distribution_metrics(p: F, p0: F, tail_rank: int) -> dict[str, F]:
         "zipf_exponent": zipf_exponent(p),
         "kl_to_real": kl,
         "tail_mass": p[:, order[tail_rank:]].sum(-1),
+        "tail_quantile_99": (np.cumsum(p[:, order], axis=-1) < 0.99).sum(-1) + 1.0,
     }
 
 
