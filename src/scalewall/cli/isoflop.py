@@ -166,16 +166,31 @@ def render(res: IsoflopResult) -> None:
     e = Table(title=f"exponents ({res.interval_method})", title_justify="left")
     e.add_column("exponent")
     e.add_column("estimate", justify="right")
-    e.add_column(f"{lvl} interval", justify="right")
+    e.add_column(f"{lvl} bootstrap interval", justify="right")
     e.add_column(f"{lvl} OLS interval", justify="right")
+    e.add_column("agree", justify="right")
+    e.add_column("ci is", justify="right")
+    boot = res.bootstrap
+    if boot.get("replicates"):
+        outside = boot.get("outside_domain", {})
+        e.caption = (
+            f"bootstrap, {boot['replicates']} replicates; {boot.get('failed', 0)} failed "
+            f"(fewer than 2 budgets left), outside [0, 1]: a {outside.get('a', 0)}, "
+            f"b {outside.get('b', 0)}; agree: each interval holds the other's midpoint and "
+            "their widths differ by less than 2x"
+        )
+        e.caption_justify = "left"
     for key, label in (("a", "a (N* ~ C^a)"), ("b", "b (D* ~ C^b)")):
         x = res.exponents[key]
-        ci, ols = x.get("ci"), x.get("ci_ols")
+        cb, ols = x.get("ci_bootstrap"), x.get("ci_ols")
+        agree = x.get("intervals_agree")
         e.add_row(
             label,
             fmt(x["estimate"]),
-            f"[{fmt(ci[0])}, {fmt(ci[1])}]" if ci else "-",
+            f"[{fmt(cb[0])}, {fmt(cb[1])}]" if cb else "-",
             f"[{fmt(ols[0])}, {fmt(ols[1])}]" if ols else "-",
+            "-" if agree is None else ("yes" if agree else "NO"),
+            str(x.get("interval", "-")),
         )
     out.print(e)
     for w in res.warnings:
