@@ -129,3 +129,25 @@ def test_fit_bootstrap_default_is_shared() -> None:
     assert inspect.signature(fit_cli).parameters["bootstrap"].default is None
     assert inspect.signature(fit_api).parameters["bootstrap"].default is None
     assert DEFAULT_BOOTSTRAP == 1000
+
+
+def test_isoflop_selects_the_best_setting_of_a_sweep(tmp_path: Path) -> None:
+    """Noise-free isoFLOP runs (a = 0.5 exactly) at two learning rates; the worse one is worse
+    only on the large side of each parabola, so pooling both settings tilts the vertices."""
+    rows = []
+    for C in (1e19, 1e20, 1e21):
+        n_opt = 0.1 * (C / 6) ** 0.5
+        for x in np.linspace(-0.6, 0.6, 7):
+            base = 2 + np.cosh(0.8 * np.log(10**x)) / C**0.05
+            for lr, penalty in ((1e-3, 0.0), (3e-3, 0.05 + 0.1 * (x > 0))):
+                rows.append({"params": n_opt * 10**x, "flops": C, "lr": lr, "val": base + penalty})
+    pd.DataFrame(rows).to_csv(tmp_path / "iso.csv", index=False)
+    args = ["isoflop", str(tmp_path / "iso.csv"), "--n-col", "params", "--c-col", "flops"]
+    args += ["--loss-col", "val", "--bootstrap", "0"]
+    best = run_json([*args, "--hparam-col", "lr"], tmp_path / "best.json")
+    assert best["selection"]["rows_dropped"] == 21
+    assert best["selection"]["chosen_hparam"] == {"0.001": 21}
+    assert best["exponents"]["a"]["estimate"] == pytest.approx(0.5, abs=1e-9)
+    pooled = run_json([*args, "--select", "all"], tmp_path / "all.json")
+    assert pooled["selection"]["rows_dropped"] == 0
+    assert abs(pooled["exponents"]["a"]["estimate"] - 0.5) > 5e-3

@@ -6,7 +6,16 @@ from typing import Annotated
 
 import typer
 
-from scalewall.cli.common import Table, emit, out, parse_pins, progress_bar, text, user_errors
+from scalewall.cli.common import (
+    Table,
+    emit,
+    out,
+    parse_pins,
+    progress_bar,
+    selection_line,
+    text,
+    user_errors,
+)
 from scalewall.cli.options import (
     CCol,
     DCol,
@@ -246,12 +255,9 @@ def render(res: BacktestResult) -> None:
             order = " < ".join(f"{r['law']} ({fmt(r[crit])})" for r in rk[crit])
             out.print(f"ranking by {crit.upper()} (full data): {order}")
     out.print(f"[dim]{rk['note']}[/]")
-    sel = res.selection
-    if sel.get("rows_dropped"):
-        out.print(
-            f"selection '{sel['method']}' over repeats of ({', '.join(sel['key'])}): "
-            f"{sel['rows_in']} rows -> {sel['rows_out']} ({sel['rows_dropped']} dropped)"
-        )
+    sel = selection_line(res.selection)
+    if sel:
+        out.print(text(sel))
     for w in res.warnings:
         out.print(f"[yellow]warning:[/] {text(w)}")
 

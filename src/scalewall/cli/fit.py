@@ -7,7 +7,16 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from scalewall.cli.common import Table, emit, out, parse_pins, progress_bar, text, user_errors
+from scalewall.cli.common import (
+    Table,
+    emit,
+    out,
+    parse_pins,
+    progress_bar,
+    selection_line,
+    text,
+    user_errors,
+)
 from scalewall.cli.options import (
     CCol,
     DCol,
@@ -290,14 +299,9 @@ def render(res: FitResult) -> None:
                 cell("multiplier_next_1pct"),
             )
         out.print(r)
-    sel = res.selection
-    if sel.get("rows_dropped"):
-        won = sel.get("chosen_hparam")
-        note = f"; best hparam per configuration: {won}" if won else ""
-        out.print(
-            f"selection '{sel['method']}' over repeats of ({', '.join(sel['key'])}): "
-            f"{sel['rows_in']} rows -> {sel['rows_out']} ({sel['rows_dropped']} dropped){note}"
-        )
+    sel = selection_line(res.selection)
+    if sel:
+        out.print(text(sel))
     for o in res.outliers[:10]:
         out.print(f"[yellow]outlier[/] row {o['row']}: {text(o['reason'])}")
     for w in res.warnings:
