@@ -113,15 +113,21 @@ def test_isoflop_shows_both_intervals_and_their_verdict(in_data_dir: Path, tmp_p
     ("cli", "api", "names"),
     [
         (fit_cli, fit_api, ("objective", "delta", "weight", "seed", "level", "resample")),
-        (backtest_cli, backtest_api, ("objective", "delta", "bootstrap", "seed", "level")),
+        (
+            backtest_cli,
+            backtest_api,
+            ("scheme", "k", "by", "objective", "delta", "bootstrap", "seed", "level"),
+        ),
         (isoflop_cli, isoflop_api, ("bootstrap", "seed", "level", "gap")),
     ],
 )
 def test_python_api_defaults_are_the_cli_defaults(cli: Any, api: Any, names: tuple[str]) -> None:
     c, a = inspect.signature(cli).parameters, inspect.signature(api).parameters
     for name in names:
-        want = c[name].default
-        assert str(getattr(want, "value", want)) == str(a[name].default), name
+        cli_default, api_default = (
+            str(getattr(d, "value", d)) for d in (c[name].default, a[name].default)
+        )
+        assert cli_default == api_default, name
 
 
 def test_fit_bootstrap_default_is_shared() -> None:

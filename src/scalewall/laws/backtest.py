@@ -496,7 +496,7 @@ def backtest(
     laws: Sequence[str | Law] = ("chinchilla", "power-c"),
     objective: ObjectiveName | str = "huber-log",
     *,
-    scheme: Scheme | str = "cutoff",
+    scheme: Scheme | str = Scheme.top_k,
     by: str | None = None,
     cutoff: float | None = None,
     k: int | None = None,
@@ -526,7 +526,7 @@ def backtest(
     objective : str
         Objective of every fit (see :func:`scalewall.laws.fit`).
     scheme : {"cutoff", "top-k", "rolling", "logo"}
-        How to split (module docstring).
+        How to split (module docstring); default ``top-k``, as ``scalewall backtest``.
     by : {"C", "N", "D"}, optional
         Column the split is defined on; default ``N`` for ``rolling``, ``C`` otherwise.
     cutoff : float, optional
