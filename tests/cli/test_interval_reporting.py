@@ -42,7 +42,7 @@ def flags(record: dict[str, Any]) -> int:
 
 def test_fit_prints_flag_counts_and_profile_intervals(in_data_dir: Path, tmp_path: Path) -> None:
     args = ["fit", "misfitting-li2025", "--bootstrap", "60", "--profile"]
-    res = runner.invoke(app, [*args, "--json", str(tmp_path / "f.json")])
+    res = runner.invoke(app, [*args, "--json", str(tmp_path / "f.json")], env={"COLUMNS": "200"})
     assert res.exit_code == 0, res.output
     payload = run_json(args, tmp_path / "g.json")
     boot = payload["bootstrap"]
@@ -50,6 +50,7 @@ def test_fit_prints_flag_counts_and_profile_intervals(in_data_dir: Path, tmp_pat
     assert n > 0  # E runs to its bound in some refits on these runs (seed 0)
     # the same count under the parameter table and under the derived quantities
     assert res.stdout.count(f"60 replicates; {n} flagged") >= 2
+    assert f"95% interval (bootstrap; {n} flagged)" in res.stdout  # in the column header too
     assert "interval (profile)" in res.stdout
     prof = payload["profile_ci"]
     assert set(prof) == {"E", "A", "B", "alpha", "beta"}

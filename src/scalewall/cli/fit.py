@@ -39,7 +39,7 @@ from scalewall.cli.options import (
 from scalewall.data.runs import FlopConvention, Selection, load_runs, select_runs
 from scalewall.laws.api import DEFAULT_BOOTSTRAP
 from scalewall.laws.api import fit as fit_law
-from scalewall.laws.bootstrap import health_note
+from scalewall.laws.bootstrap import HEALTH, health_note
 from scalewall.laws.catalog import LawName, make_law
 from scalewall.laws.compare import objective_shifts
 from scalewall.laws.epoch2024 import REPLICATES
@@ -244,7 +244,9 @@ def render(res: FitResult) -> None:
     t = Table(title=title, title_justify="left")
     t.add_column("parameter")
     t.add_column("estimate", justify="right")
-    t.add_column(f"{lvl} interval" + (" (bootstrap)" if boot else ""), justify="right")
+    flags = sum(int(res.bootstrap.get(k) or 0) for k in HEALTH)
+    head = f"{lvl} interval" + (f" (bootstrap; {flags} flagged)" if boot else "")
+    t.add_column(head, justify="right")
     if res.profile_ci:
         t.add_column(f"{lvl} interval (profile)", justify="right")
     for k, v in res.params.items():
@@ -260,7 +262,7 @@ def render(res: FitResult) -> None:
         d = Table(title="derived quantities", title_justify="left")
         d.add_column("quantity")
         d.add_column("estimate", justify="right")
-        d.add_column(f"{lvl} interval" + (" (bootstrap)" if boot else ""), justify="right")
+        d.add_column(head, justify="right")
         if boot:
             d.caption = f"intervals from the same {health_note(res.bootstrap)}"
             d.caption_justify = "left"
