@@ -10,6 +10,7 @@ with the odd column names the example maps; a new placeholder needs a generator 
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import shlex
 from collections.abc import Callable
@@ -30,12 +31,16 @@ runner = CliRunner()
 
 #: Replicate options and the value each is cut to (only ever lowered).
 SMALL = {"--bootstrap": 5, "--draws": 2000, "--seeds": 20, "--repeats": 5}
+#: Commands that refuse fewer replicates than this (their intervals need them).
+FLOOR = {"benchmarks": {"--bootstrap": 50}}
 #: Examples that take several CPU seconds even so (dozens of fits), marked slow but still run.
 SLOW = ("--scheme rolling", "--scheme logo")
 #: Commands not run here, with the reason.
 SKIP = {
     "demo": "the demo has its own test (tests/report/test_demo.py)",
     "report": "rebuilds a demo's stored results; tested with the demo",
+    "sweep": "trains small language models for minutes (the README gives 1-15 min per preset); "
+    "the sweep machinery has its own fast tests (tests/lm)",
 }
 #: Commands that need an optional extra.
 NEEDS = {"sweep": "torch", "lm": "torch"}
@@ -53,7 +58,118 @@ def _runs_csv(path: Path) -> None:
     pd.DataFrame(table).to_csv(path, index=False)
 
 
-PLACEHOLDERS: dict[str, Callable[[Path], None]] = {"runs.csv": _runs_csv}
+def _scores_csv(path: Path) -> None:
+    """A long downstream table: 8 models, 2 tasks, accuracy rising with log size."""
+    sizes = np.geomspace(7e7, 1.2e10, 8)
+    rows = [
+        {"name": f"m{i}", "n_params": n, "benchmark": t, "acc": 0.3 + s * np.log10(n / 7e7)}
+        for i, n in enumerate(sizes)
+        for t, s in (("qa", 0.08), ("cloze", 0.05))
+    ]
+    pd.DataFrame(rows).to_csv(path, index=False)
+
+
+def _evals_parquet(path: Path) -> None:
+    """A wide downstream table: 6 sizes x 2 checkpoints, one ``*_accuracy`` column per task."""
+    sizes = np.repeat(np.geomspace(1e8, 1e10, 6), 2)
+    step = np.tile([1000, 2000], 6)
+    x = np.log10(sizes / 1e8) + step / 4000
+    table = {"params": sizes, "step": step, "qa_accuracy": 0.3 + 0.1 * x}
+    pd.DataFrame({**table, "cloze_accuracy": 0.4 + 0.05 * x}).to_parquet(path)
+
+
+def _hub(score: str, scale: float, names: dict[str, str] | None = None) -> Callable[[Path], None]:
+    """A benchmark file in the hub's layout (or with a user's column ``names``): 30 models over
+    six years of releases and five decades of compute, scores rising with log compute."""
+
+    def write(path: Path) -> None:
+        rng = np.random.default_rng(1)
+        log_c = np.linspace(21, 26, 30)
+        table = {
+            "Model version": [f"model-{i}" for i in range(30)],
+            "Release date": pd.date_range("2019-01-01", periods=30, freq="70D").strftime(
+                "%Y-%m-%d"
+            ),
+            "Training compute (FLOP)": 10**log_c,
+            "Organization": ["lab"] * 30,
+            score: scale * np.clip(0.1 + 0.15 * (log_c - 21) + rng.normal(0, 0.03, 30), 0, 1),
+        }
+        pd.DataFrame(table).rename(columns=names or {}).to_csv(path, index=False)
+
+    return write
+
+
+def _passk_csv(path: Path) -> None:
+    """Per-problem sample counts of two checkpoints (``ckpt``, ``total``, ``solved``)."""
+    rng = np.random.default_rng(2)
+    rows = [
+        {"ckpt": ck, "problem": f"p{i}", "total": 10, "solved": int(rng.binomial(10, p))}
+        for ck, p in (("early", 0.2), ("late", 0.5))
+        for i in range(20)
+    ]
+    pd.DataFrame(rows).to_csv(path, index=False)
+
+
+def _samples_jsonl(path: Path) -> None:
+    """Per-sample records (answer, correctness, a reward) of one model on 10 problems."""
+    rng = np.random.default_rng(3)
+    recs = []
+    for q in range(10):
+        for _ in range(64):
+            a = int(rng.integers(0, 4))
+            recs.append({"model": "m", "problem": f"q{q}", "answer": str(a), "correct": a == 0})
+            recs[-1]["reward"] = float(rng.random() + (a == 0))
+    path.write_text("\n".join(json.dumps(r) for r in recs) + "\n")
+
+
+def _grid_csv(path: Path) -> None:
+    """Coverage counts on a grid of model sizes (``N``) and training tokens (``D``)."""
+    rng = np.random.default_rng(4)
+    rows = [
+        {"model": f"m{n:.0e}", "N": n, "D": d, "problem": f"p{i}", "n": 1024, "c": c}
+        for n, d, p in ((1e8, 1e9, 0.02), (1e8, 1e10, 0.05), (1e9, 1e10, 0.2))
+        for i, c in enumerate(rng.binomial(1024, p, 30))
+    ]
+    pd.DataFrame(rows).to_csv(path, index=False)
+
+
+def _collapse_toml(path: Path) -> None:
+    """A small collapse sweep: one model, two policies, three generations."""
+    path.write_text(
+        'models = ["categorical"]\npolicies = ["replace", "fresh"]\nfractions = [0.5]\n'
+        'generations = 3\nseeds = 5\nn = [50]\n[options.categorical]\nvocab = "uniform"\n'
+        "size = 10\n"
+    )
+
+
+def _forecast_preset(path: Path) -> None:
+    """The preset the README's previous example writes (``--write-preset``)."""
+    res = runner.invoke(app, ["forecast", "--scenario", "aggressive", "--write-preset", str(path)])
+    assert res.exit_code == 0, res.output
+
+
+#: Input files the examples name, by file name or, where two examples share a name for different
+#: tables, by "command file".
+PLACEHOLDERS: dict[str, Callable[[Path], None]] = {
+    "runs.csv": _runs_csv,
+    "passk runs.csv": _passk_csv,
+    "scores.csv": _scores_csv,
+    "evals.parquet": _evals_parquet,
+    "my_hub_export.csv": _hub("Accuracy", 1.0),
+    "mine.csv": _hub(
+        "acc (%)",
+        100.0,
+        {
+            "Model version": "name",
+            "Release date": "released",
+            "Training compute (FLOP)": "flop",
+        },
+    ),
+    "samples.jsonl": _samples_jsonl,
+    "my_grid.csv": _grid_csv,
+    "sweep.toml": _collapse_toml,
+    "my.toml": _forecast_preset,
+}
 
 
 def examples(text: str) -> list[str]:
@@ -80,12 +196,13 @@ def command_of(args: list[str]) -> Any:
 def small(args: list[str]) -> list[str]:
     """``args`` with replicate counts lowered, and ``--bootstrap`` added where it defaults high."""
     out = list(args)
+    cut = {**SMALL, **FLOOR.get(args[0], {})}
     for i, a in enumerate(out[:-1]):
-        if a in SMALL:
-            out[i + 1] = str(min(int(float(out[i + 1])), SMALL[a]))
+        if a in cut:
+            out[i + 1] = str(min(int(float(out[i + 1])), cut[a]))
     options = {o for p in command_of(out).params for o in p.opts}
     if "--bootstrap" in options and "--bootstrap" not in out:
-        out += ["--bootstrap", str(SMALL["--bootstrap"])]
+        out += ["--bootstrap", str(cut["--bootstrap"])]
     return out
 
 
@@ -94,9 +211,10 @@ def placeholders(args: list[str], folder: Path) -> None:
     for prev, a in zip(["", *args], args, strict=False):
         if prev in OUTPUTS or not re.search(r"\.(csv|tsv|parquet|jsonl|toml)$", a):
             continue
-        if a not in PLACEHOLDERS:
+        make = PLACEHOLDERS.get(f"{args[0]} {a}") or PLACEHOLDERS.get(a)
+        if make is None:
             pytest.fail(f"README example reads '{a}': add a generator for it to PLACEHOLDERS")
-        PLACEHOLDERS[a](folder / a)
+        make(folder / a)
 
 
 EXAMPLES = examples(README.read_text())

@@ -60,6 +60,7 @@ ISOFLOP_KEYS = {
     "bootstrap",
     "budgets",
     "warnings",
+    "selection",
     "references",
 }
 

@@ -19,6 +19,12 @@ PASSK = ["passk", "monkeys-pythia-math-counts", "--bootstrap", "0", "-q"]
 TINY_COLLAPSE = ["collapse", "--seeds", "2", "--generations", "2", "-q"]
 
 
+@pytest.fixture(autouse=True)
+def in_a_temporary_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A command that fails late would write its default output folder here, not in the checkout."""
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.mark.parametrize(
     ("args", "expected"),
     [

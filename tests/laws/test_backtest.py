@@ -80,7 +80,13 @@ def test_logo_predicts_every_row_once_and_ranks_on_common_splits() -> None:
 
 
 def test_missing_column_is_a_reason_not_a_crash() -> None:
-    res = backtest(chinchilla_grid(), ["data-constrained", "chinchilla"], cutoff=1e20, bootstrap=0)
+    res = backtest(
+        chinchilla_grid(),
+        ["data-constrained", "chinchilla"],
+        scheme="cutoff",
+        cutoff=1e20,
+        bootstrap=0,
+    )
     dc = res.scores[0]
     assert dc.law == "data-constrained" and dc.status == "failed"
     assert "unique_tokens" in str(dc.reason)
@@ -155,7 +161,14 @@ def test_small_folds_are_warned_about_and_tie_pin_reach_every_fit() -> None:
     assert tied.full_fits["chinchilla (tied) (E=1.82)"]["params"]["E"] == 1.82
     assert tied.fit_options == {"tie": True, "pins": {"E": 1.82}, "pool": False}
     with pytest.raises(InputError, match="no law here has R_D_star"):
-        backtest(chinchilla_grid(), ["chinchilla"], cutoff=3e9, by="N", pins={"R_D_star": 5.0})
+        backtest(
+            chinchilla_grid(),
+            ["chinchilla"],
+            scheme="cutoff",
+            cutoff=3e9,
+            by="N",
+            pins={"R_D_star": 5.0},
+        )
 
 
 def test_repeated_configurations_are_selected_before_splitting() -> None:

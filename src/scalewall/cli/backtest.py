@@ -6,7 +6,16 @@ from typing import Annotated
 
 import typer
 
-from scalewall.cli.common import Table, emit, out, parse_pins, progress_bar, text, user_errors
+from scalewall.cli.common import (
+    Table,
+    emit,
+    out,
+    parse_pins,
+    progress_bar,
+    selection_line,
+    text,
+    user_errors,
+)
 from scalewall.cli.options import (
     CCol,
     DCol,
@@ -29,6 +38,7 @@ from scalewall.cli.options import (
 from scalewall.data.runs import FlopConvention, Selection, load_runs
 from scalewall.laws.backtest import BacktestResult, Scheme
 from scalewall.laws.backtest import backtest as run_backtest
+from scalewall.laws.bootstrap import HEALTH
 from scalewall.laws.catalog import LawName
 from scalewall.laws.objectives import ObjectiveName
 from scalewall.laws.result import fmt
@@ -188,11 +198,13 @@ def render(res: BacktestResult) -> None:
         title_justify="left",
         caption=f"RMSLE, bias, max|e|: log(predicted) - log(observed) on held-out runs; coverage "
         f"of {lvl} bands: 'band' for the mean curve (bootstrap), 'pred' predictive (plus "
-        "training residuals)",
+        "training residuals); flagged: bootstrap replicates behind the bands that did not "
+        "converge, turned non-finite or ended on a bound, summed over splits",
         caption_justify="left",
     )
     t.add_column("law", no_wrap=True)
-    for col in ("ok/fail", "n test", "RMSLE", "bias", "max|e|", "band cov", "pred cov"):
+    cols = ("ok/fail", "n test", "RMSLE", "bias", "max|e|", "band cov", "pred cov", "flagged")
+    for col in cols:
         t.add_column(col, justify="right")
     for lw in res.laws:
         s = res.summary[lw]
@@ -205,13 +217,14 @@ def render(res: BacktestResult) -> None:
             fmt(s.get("max_abs_error"), 3),
             fmt(s.get("coverage"), 3),
             fmt(s.get("coverage_predictive"), 3),
+            flagged(s.get("bootstrap_health"), res.bootstrap * s["splits_ok"]),
         )
     out.print(t)
     if len(res.splits) > 1:
         d = Table(title="per split", title_justify="left")
         d.add_column("law", no_wrap=True)
         d.add_column("split", no_wrap=True)
-        for col in ("n train", "n test", "RMSLE", "bias", "band cov", "pred cov"):
+        for col in ("n train", "n test", "RMSLE", "bias", "band cov", "pred cov", "flagged"):
             d.add_column(col, justify="right")
         for sc in res.scores:
             if sc.status != "ok":
@@ -225,6 +238,7 @@ def render(res: BacktestResult) -> None:
                 fmt(sc.bias, 3),
                 fmt(sc.coverage, 3),
                 fmt(sc.coverage_predictive, 3),
+                flagged(sc.bootstrap_health, res.bootstrap),
             )
         out.print(d)
     for sc in res.scores:
@@ -241,11 +255,16 @@ def render(res: BacktestResult) -> None:
             order = " < ".join(f"{r['law']} ({fmt(r[crit])})" for r in rk[crit])
             out.print(f"ranking by {crit.upper()} (full data): {order}")
     out.print(f"[dim]{rk['note']}[/]")
-    sel = res.selection
-    if sel.get("rows_dropped"):
-        out.print(
-            f"selection '{sel['method']}' over repeats of ({', '.join(sel['key'])}): "
-            f"{sel['rows_in']} rows -> {sel['rows_out']} ({sel['rows_dropped']} dropped)"
-        )
+    sel = selection_line(res.selection)
+    if sel:
+        out.print(text(sel))
     for w in res.warnings:
         out.print(f"[yellow]warning:[/] {text(w)}")
+
+
+def flagged(health: dict[str, int] | None, replicates: int) -> str:
+    """Flags over the replicates behind a band, e.g. '3/200 (2 at a bound)'; '-' without any."""
+    if not health or not replicates:
+        return "-"
+    parts = ", ".join(f"{n} {HEALTH[k]}" for k, n in health.items() if n)
+    return f"{sum(health.values())}/{replicates}" + (f" ({parts})" if parts else "")

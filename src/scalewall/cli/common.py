@@ -6,7 +6,7 @@ import sys
 import time
 import traceback
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -223,3 +223,15 @@ def emit(payload: Any, json_out: Path | None, quiet: bool, show: Callable[[], No
 def note(line: str) -> None:
     """A line for the user on stderr (what a sweep does with stored runs), printed as text."""
     err.print(escape(line))
+
+
+def selection_line(sel: Mapping[str, Any]) -> str | None:
+    """What ``--select`` did, for the line under a table; None when nothing was dropped."""
+    if not sel.get("rows_dropped"):
+        return None
+    won = sel.get("chosen_hparam")
+    note = f"; best hparam per configuration: {won}" if won else ""
+    return (
+        f"selection '{sel['method']}' over repeats of ({', '.join(sel['key'])}): "
+        f"{sel['rows_in']} rows -> {sel['rows_out']} ({sel['rows_dropped']} dropped){note}"
+    )

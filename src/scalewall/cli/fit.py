@@ -7,7 +7,16 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from scalewall.cli.common import Table, emit, out, parse_pins, progress_bar, text, user_errors
+from scalewall.cli.common import (
+    Table,
+    emit,
+    out,
+    parse_pins,
+    progress_bar,
+    selection_line,
+    text,
+    user_errors,
+)
 from scalewall.cli.options import (
     CCol,
     DCol,
@@ -30,12 +39,13 @@ from scalewall.cli.options import (
 from scalewall.data.runs import FlopConvention, Selection, load_runs, select_runs
 from scalewall.laws.api import DEFAULT_BOOTSTRAP
 from scalewall.laws.api import fit as fit_law
+from scalewall.laws.bootstrap import HEALTH, health_note
 from scalewall.laws.catalog import LawName, make_law
 from scalewall.laws.compare import objective_shifts
 from scalewall.laws.epoch2024 import REPLICATES
 from scalewall.laws.objectives import ObjectiveName
 from scalewall.laws.pooling import compare_pooling
-from scalewall.laws.result import FitResult, fmt
+from scalewall.laws.result import FitResult, fmt, profile_text
 from scalewall.validate import check_choice, check_options, check_positive
 
 MODEL, UNC, OUT = "Model", "Uncertainty", "Output"
@@ -90,6 +100,14 @@ def fit(
     ] = None,
     seed: Seed = 0,
     level: Annotated[float, typer.Option(help="Interval level.", rich_help_panel=UNC)] = 0.95,
+    profile: Annotated[
+        bool,
+        typer.Option(
+            "--profile",
+            help="Also give profile-likelihood intervals (no resampling; open ends shown).",
+            rich_help_panel=UNC,
+        ),
+    ] = False,
     resample: Annotated[
         str, typer.Option(help="Bootstrap unit: auto, run or group.", rich_help_panel=UNC)
     ] = "auto",
@@ -182,6 +200,7 @@ def fit(
                 bootstrap=bootstrap,
                 procedure=procedure,
                 progress=update,
+                profile=profile,
                 **kw,
             )
         payload = res.to_dict()
@@ -225,17 +244,28 @@ def render(res: FitResult) -> None:
     t = Table(title=title, title_justify="left")
     t.add_column("parameter")
     t.add_column("estimate", justify="right")
-    t.add_column(f"{lvl} interval" + (f" (bootstrap, {boot})" if boot else ""), justify="right")
+    flags = sum(int(res.bootstrap.get(k) or 0) for k in HEALTH)
+    head = f"{lvl} interval" + (f" (bootstrap; {flags} flagged)" if boot else "")
+    t.add_column(head, justify="right")
+    if res.profile_ci:
+        t.add_column(f"{lvl} interval (profile)", justify="right")
     for k, v in res.params.items():
         ci = res.ci.get(k)
         note = "pinned" if k in res.pinned else (f"[{fmt(ci[0])}, {fmt(ci[1])}]" if ci else "-")
-        t.add_row(escape(k), fmt(v), note)
+        prof = [profile_text(res.profile_ci[k]) if k in res.profile_ci else "-"]
+        t.add_row(escape(k), fmt(v), note, *(prof if res.profile_ci else []))
+    if boot:
+        t.caption = f"intervals from the {health_note(res.bootstrap)}"
+        t.caption_justify = "left"
     out.print(t)
     if res.derived:
         d = Table(title="derived quantities", title_justify="left")
         d.add_column("quantity")
         d.add_column("estimate", justify="right")
-        d.add_column(f"{lvl} interval", justify="right")
+        d.add_column(head, justify="right")
+        if boot:
+            d.caption = f"intervals from the same {health_note(res.bootstrap)}"
+            d.caption_justify = "left"
         for k, v in res.derived.items():
             ci = res.derived_ci.get(k)
             unreachable = k.startswith("compute_for_loss") and (v is None or v == float("inf"))
@@ -244,6 +274,9 @@ def render(res: FitResult) -> None:
         out.print(d)
     if res.diminishing_returns:
         r = Table(title="diminishing returns on the compute-optimal frontier", title_justify="left")
+        if boot:
+            r.caption = f"[lo, hi]: {lvl} intervals from the same {health_note(res.bootstrap)}"
+            r.caption_justify = "left"
         for col in (
             "compute (FLOPs)",
             "L*",
@@ -268,14 +301,9 @@ def render(res: FitResult) -> None:
                 cell("multiplier_next_1pct"),
             )
         out.print(r)
-    sel = res.selection
-    if sel.get("rows_dropped"):
-        won = sel.get("chosen_hparam")
-        note = f"; best hparam per configuration: {won}" if won else ""
-        out.print(
-            f"selection '{sel['method']}' over repeats of ({', '.join(sel['key'])}): "
-            f"{sel['rows_in']} rows -> {sel['rows_out']} ({sel['rows_dropped']} dropped){note}"
-        )
+    sel = selection_line(res.selection)
+    if sel:
+        out.print(text(sel))
     for o in res.outliers[:10]:
         out.print(f"[yellow]outlier[/] row {o['row']}: {text(o['reason'])}")
     for w in res.warnings:

@@ -7,24 +7,26 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from scalewall.cli.common import Table, emit, out, progress_bar, text, user_errors
+from scalewall.cli.common import Table, emit, out, progress_bar, selection_line, text, user_errors
 from scalewall.cli.options import (
     CCol,
     DCol,
     Debug,
     Flops,
     GroupCol,
+    HparamCol,
     JsonOut,
     LossCol,
     NCol,
     Quiet,
     Seed,
+    Select,
     Source,
     StepCol,
     UCol,
     column_map,
 )
-from scalewall.data.runs import FlopConvention, load_runs, read_source
+from scalewall.data.runs import FlopConvention, Selection, load_runs, read_source
 from scalewall.errors import input_error
 from scalewall.laws.isoflop import GAP_DECADES, IsoflopResult
 from scalewall.laws.isoflop import isoflop as run_isoflop
@@ -117,6 +119,8 @@ def isoflop(
     group_col: GroupCol = None,
     u_col: UCol = None,
     step_col: StepCol = None,
+    hparam_col: HparamCol = None,
+    select: Select = Selection.best,
     flops: Flops = FlopConvention.six_nd,
     quiet: Quiet = False,
     debug: Debug = False,
@@ -128,7 +132,7 @@ def isoflop(
     """
     with user_errors(debug):
         check_options(level=level, seed=seed, json_out=json_out, bootstrap=bootstrap)
-        cols = column_map(n_col, d_col, c_col, loss_col, group_col, u_col, step_col)
+        cols = column_map(n_col, d_col, c_col, loss_col, group_col, u_col, step_col, hparam_col)
         df = raw_runs(source, cols, flops, budget_col, drop_flagged)
         with progress_bar("isoFLOP fits and bootstrap", not quiet):
             res = run_isoflop(
@@ -140,6 +144,7 @@ def isoflop(
                 flop_factor=flops.factor,
                 gap=gap,
                 source=source,
+                select=select,
             )
         emit(res.to_dict(), json_out, quiet, lambda: render(res))
 
@@ -166,17 +171,35 @@ def render(res: IsoflopResult) -> None:
     e = Table(title=f"exponents ({res.interval_method})", title_justify="left")
     e.add_column("exponent")
     e.add_column("estimate", justify="right")
-    e.add_column(f"{lvl} interval", justify="right")
+    e.add_column(f"{lvl} bootstrap interval", justify="right")
     e.add_column(f"{lvl} OLS interval", justify="right")
+    e.add_column("agree", justify="right")
+    e.add_column("ci is", justify="right")
+    boot = res.bootstrap
+    if boot.get("replicates"):
+        outside = boot.get("outside_domain", {})
+        e.caption = (
+            f"bootstrap, {boot['replicates']} replicates; {boot.get('failed', 0)} failed "
+            f"(fewer than 2 budgets left), outside [0, 1]: a {outside.get('a', 0)}, "
+            f"b {outside.get('b', 0)}; agree: each interval holds the other's midpoint and "
+            "their widths differ by less than 2x"
+        )
+        e.caption_justify = "left"
     for key, label in (("a", "a (N* ~ C^a)"), ("b", "b (D* ~ C^b)")):
         x = res.exponents[key]
-        ci, ols = x.get("ci"), x.get("ci_ols")
+        cb, ols = x.get("ci_bootstrap"), x.get("ci_ols")
+        agree = x.get("intervals_agree")
         e.add_row(
             label,
             fmt(x["estimate"]),
-            f"[{fmt(ci[0])}, {fmt(ci[1])}]" if ci else "-",
+            f"[{fmt(cb[0])}, {fmt(cb[1])}]" if cb else "-",
             f"[{fmt(ols[0])}, {fmt(ols[1])}]" if ols else "-",
+            "-" if agree is None else ("yes" if agree else "NO"),
+            str(x.get("interval", "-")),
         )
     out.print(e)
+    sel = selection_line(res.selection)
+    if sel:
+        out.print(text(sel))
     for w in res.warnings:
         out.print(f"[yellow]warning ({w['code']}):[/] {text(w['message'])}")

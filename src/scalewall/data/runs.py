@@ -285,7 +285,7 @@ class Selection(str, enum.Enum):
 
 
 def select_runs(
-    df: pd.DataFrame, how: Selection | str = Selection.best
+    df: pd.DataFrame, how: Selection | str = Selection.best, also_key: tuple[str, ...] = ()
 ) -> tuple[pd.DataFrame, dict[str, object]]:
     """Resolve rows that repeat a configuration, and say what was dropped.
 
@@ -295,7 +295,8 @@ def select_runs(
     ``best`` keeps the lowest loss per configuration, as Li et al. 2025 ('(Mis)Fitting: A Survey
     of Scaling Laws', arXiv 2502.18969) do by default; with an ``hparam`` column, replicates of one
     setting are averaged first and the setting with the lowest mean wins. ``mean`` averages the
-    loss per configuration; ``all`` keeps every row.
+    loss per configuration; ``all`` keeps every row. ``also_key`` names further columns that
+    tell configurations apart (an isoFLOP table's nominal ``budget``).
 
     Returns
     -------
@@ -306,7 +307,7 @@ def select_runs(
         ``chosen_hparam`` (value -> number of configurations where it won).
     """
     sel = Selection(how)
-    key = [c for c in CONFIG if c in df.columns]
+    key = [c for c in (*CONFIG, *also_key) if c in df.columns]
     has_h = "hparam" in df.columns
     dup = df.duplicated(key, keep=False)
     repeated = int(df[dup].groupby(key, sort=False).ngroups) if dup.any() else 0

@@ -21,6 +21,7 @@ from scalewall.laws.forms import Chinchilla, Inputs, Law
 from scalewall.laws.grouped import Grouped
 from scalewall.laws.objectives import Objective, ObjectiveName
 from scalewall.laws.outliers import flag_outliers
+from scalewall.laws.profile import profile_intervals
 from scalewall.laws.result import FitResult
 from scalewall.resampling import percentile_interval, resample_weights
 
@@ -147,6 +148,7 @@ def fit(
     procedure: str = "global",
     select: Selection | str = Selection.best,
     pool: bool = False,
+    profile: bool = False,
 ) -> FitResult:
     """Fit a scaling law globally, with bootstrap intervals on parameters and derived quantities.
 
@@ -185,6 +187,10 @@ def fit(
         When the ``group`` column holds several datasets or experiments, fit one law to all rows.
         Without it such a table gets a joint law (shared exponents, E, A, B per group; see
         :mod:`scalewall.laws.grouped`) and a warning naming the column.
+    profile : bool
+        Also compute profile-likelihood intervals (:mod:`scalewall.laws.profile`) of every
+        fitted parameter, stored as ``profile_ci``: they need no resampling, so they stay
+        meaningful where bootstrap refits end on a bound.
 
     Examples
     --------
@@ -221,6 +227,7 @@ def fit(
                 "intervals may be too narrow"
             )
     der = derived_quantities(lw, params, draws, df, level, flop_factor, budgets, target_loss)
+    prof = _profile(lw, X, y, obj, raw.phi, level, procedure) if profile else {}
     mu = lw.predict_params(X, params)
     resid = obj.residuals(y, mu)
     aic, bic = _information(resid, len(lw.param_names), obj)
@@ -240,6 +247,7 @@ def fit(
             if k in draws
         },
         level=level,
+        profile_ci=prof,
         derived=der["point"],
         derived_ci=der["ci"],
         diminishing_returns=der["diminishing_returns"],
@@ -259,6 +267,23 @@ def fit(
         samples_=samples,
         law_form_=lw,
     )
+
+
+def _profile(
+    lw: Law, X: Inputs, y: Array, obj: Objective, phi: Array, level: float, procedure: str
+) -> dict[str, dict[str, Any]]:
+    """Profile intervals of the fitted parameters (a tied beta shares alpha's)."""
+    if procedure == "epoch2024":
+        raise input_error(
+            "--profile profiles the global objective; the epoch2024 preset's estimate is a "
+            "different optimum",
+            fix="drop --procedure epoch2024 or --profile",
+        )
+    out = profile_intervals(lw, X, y, obj, phi, level)
+    form = lw.base if isinstance(lw, Grouped) else lw
+    if isinstance(form, Chinchilla) and form.tied and "alpha" in out:
+        out["beta"] = out["alpha"]
+    return out
 
 
 def _group_structure(

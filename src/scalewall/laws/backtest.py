@@ -39,6 +39,7 @@ from numpy.typing import NDArray
 from scalewall.data.runs import Selection, load_runs, select_runs
 from scalewall.errors import ScalewallError, input_error
 from scalewall.laws.api import exclude_top_loss, fit, inputs_of
+from scalewall.laws.bootstrap import HEALTH
 from scalewall.laws.catalog import LawName, make_law
 from scalewall.laws.forms import Inputs, Law
 from scalewall.laws.objectives import Objective, ObjectiveName
@@ -103,6 +104,10 @@ class SplitScore:
         Fraction inside the predictive interval (mean-curve draws plus training residuals).
     n_params : int or None
         Parameters fitted on the training rows (None when the fit failed).
+    bootstrap_health : dict
+        Replicates of the split's bootstrap (the band's draws) that did not converge, turned
+        non-finite or ended on a search bound (:func:`scalewall.laws.bootstrap.replicate_health`);
+        empty without a bootstrap.
     """
 
     law: str
@@ -117,6 +122,7 @@ class SplitScore:
     coverage_predictive: float | None = None
     reason: str | None = None
     n_params: int | None = None
+    bootstrap_health: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     errors_: Array | None = field(default=None, repr=False)  # e per held-out row
     inside_: Mask | None = field(default=None, repr=False)  # in the mean band
@@ -139,7 +145,8 @@ class BacktestResult:
         One per (law, split).
     summary : dict
         Per law, pooled over its successful splits: ``rmsle``, ``bias``, ``max_abs_error``,
-        ``coverage``, ``coverage_predictive``, ``n_test``, ``splits_ok``, ``splits_failed``.
+        ``coverage``, ``coverage_predictive``, ``n_test``, ``splits_ok``, ``splits_failed``,
+        and ``bootstrap_health`` (flag counts of the bands' replicates, summed over splits).
     ranking : dict
         ``heldout_rmsle``: laws by pooled held-out RMSLE over the splits every ranked law fitted
         (``heldout_basis`` says which); ``aic`` and ``bic``: laws by the criteria of full-data
@@ -371,6 +378,7 @@ def _score(
         coverage=None if inside is None else float(inside.mean()),
         coverage_predictive=float(inside_pred.mean()),
         n_params=len(law.param_names),
+        bootstrap_health={k: int(res.bootstrap[k]) for k in HEALTH if k in res.bootstrap},
         warnings=list(dict.fromkeys([*res.warnings, *(str(w.message) for w in caught)])),
         errors_=e,
         inside_=inside,
@@ -414,6 +422,8 @@ def _pool(scores: list[SplitScore]) -> dict[str, Any]:
             np.concatenate([s.inside_pred_ for s in ok if s.inside_pred_ is not None]).mean()
         ),
     )
+    if any(s.bootstrap_health for s in ok):
+        out["bootstrap_health"] = {k: sum(s.bootstrap_health.get(k, 0) for s in ok) for k in HEALTH}
     bands = [s.inside_ for s in ok if s.inside_ is not None]
     out["coverage"] = float(np.concatenate(bands).mean()) if len(bands) == len(ok) else None
     return out
@@ -488,7 +498,7 @@ def backtest(
     laws: Sequence[str | Law] = ("chinchilla", "power-c"),
     objective: ObjectiveName | str = "huber-log",
     *,
-    scheme: Scheme | str = "cutoff",
+    scheme: Scheme | str = Scheme.top_k,
     by: str | None = None,
     cutoff: float | None = None,
     k: int | None = None,
@@ -518,7 +528,7 @@ def backtest(
     objective : str
         Objective of every fit (see :func:`scalewall.laws.fit`).
     scheme : {"cutoff", "top-k", "rolling", "logo"}
-        How to split (module docstring).
+        How to split (module docstring); default ``top-k``, as ``scalewall backtest``.
     by : {"C", "N", "D"}, optional
         Column the split is defined on; default ``N`` for ``rolling``, ``C`` otherwise.
     cutoff : float, optional

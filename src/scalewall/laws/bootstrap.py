@@ -8,7 +8,8 @@ resampled together (by group), as Besiroglu et al. 2024 recommend for clustered 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -21,6 +22,8 @@ from scalewall.laws.solvers import levenberg_marquardt
 Array = NDArray[np.float64]
 Progress = Callable[[int, int], None]
 
+#: Counts of :func:`replicate_health` shown beside intervals, with their words for people.
+HEALTH = {"not_converged": "not converged", "non_finite": "non-finite", "at_bound": "at a bound"}
 _CHUNK_ELEMENTS = 1_500_000  # replicates x rows per batch, keeps memory near 100 MB
 
 
@@ -84,3 +87,19 @@ def replicate_health(law: Law, phis: Array, converged: NDArray[np.bool_]) -> dic
             name: int(c) for name, c in zip(law.param_names, on_bound.sum(axis=0), strict=True) if c
         },
     }
+
+
+def health_note(record: Mapping[str, Any]) -> str:
+    """The replicate counts to print beside any interval built from bootstrap draws.
+
+    ``record`` is a fit's ``bootstrap`` record (:func:`replicate_health` counts plus
+    ``replicates``); a count of zero is printed too, so a reader can tell a clean bootstrap from
+    one that was not checked. The total is a count of flags (a replicate that did not converge
+    and ended on a bound counts twice). Empty when no bootstrap ran.
+    """
+    reps = record.get("replicates")
+    if not reps:
+        return ""
+    counts = {k: int(record.get(k) or 0) for k in HEALTH}
+    detail = ", ".join(f"{n} {HEALTH[k]}" for k, n in counts.items())
+    return f"bootstrap, {reps} replicates; {sum(counts.values())} flagged: {detail}"

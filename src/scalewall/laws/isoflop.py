@@ -44,7 +44,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import stats
 
-from scalewall.data.runs import load_runs
+from scalewall.data.runs import Selection, load_runs, select_runs
 from scalewall.errors import input_error
 from scalewall.laws.result import _clean
 from scalewall.resampling import percentile_interval, resample_weights
@@ -128,6 +128,9 @@ class IsoflopResult:
         is) and ``intervals_agree`` (:func:`intervals_agree`; a warning says when they do not).
     interval_method : str
         Which interval ``ci`` is, in words.
+    selection : dict
+        What :func:`scalewall.data.runs.select_runs` did with runs that repeat a size within a
+        budget (a learning-rate sweep), as in ``FitResult.selection``.
     warnings : list of dict
         ``{"code", "budget", "message"}``; codes ``too_few_points``, ``non_convex``,
         ``minimum_outside_range``, ``asymmetric_sampling``, ``not_isoflop``, ``few_budgets``,
@@ -145,6 +148,7 @@ class IsoflopResult:
     interval_method: str
     bootstrap: dict[str, Any]
     warnings: list[dict[str, Any]]
+    selection: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-JSON view; the schema is documented in the README."""
@@ -168,6 +172,7 @@ class IsoflopResult:
             "bootstrap": self.bootstrap,
             "budgets": [b.to_dict() for b in self.budgets],
             "warnings": self.warnings,
+            "selection": self.selection,
             "references": [HOFFMANN_2022, CZECH_2026],
         }
         out: dict[str, Any] = _clean(d)
@@ -387,6 +392,7 @@ def isoflop(
     flop_factor: float = 6.0,
     gap: float = GAP_DECADES,
     source: str = "",
+    select: Selection | str = Selection.best,
 ) -> IsoflopResult:
     """Chinchilla Approach 2 on isoFLOP runs: per-budget parabolas, then exponents a and b.
 
@@ -409,6 +415,10 @@ def isoflop(
         Interval level.
     flop_factor : float, default 6
         ``D* = C / (flop_factor * N*)`` (6ND, Kaplan et al. 2020).
+    select : {"best", "all", "mean"}
+        Runs that repeat a size within one budget (a learning-rate sweep): keep the lowest loss
+        (default, as ``fit``), all of them, or their mean (:func:`select_runs`); a parabola
+        through every setting of a sweep would put its vertex between settings.
 
     Returns
     -------
@@ -474,6 +484,7 @@ def isoflop(
     elif experiment is not None:
         raise input_error("--experiment needs a group column; map it with --group-col", source=src)
 
+    df, selection = select_runs(df, select, also_key=("budget",))
     warns: list[dict[str, Any]] = []
     if "budget" in df.columns:
         budgets, labels = np.unique(df["budget"].to_numpy(), return_inverse=True)
@@ -560,6 +571,7 @@ def isoflop(
         interval_method=method,
         bootstrap=boot,
         warnings=warns,
+        selection=selection,
     )
 
 

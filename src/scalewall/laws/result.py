@@ -17,6 +17,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from scalewall.errors import input_error
 from scalewall.laws import allocation
+from scalewall.laws.bootstrap import health_note
 from scalewall.laws.forms import Law
 
 Array = NDArray[np.float64]
@@ -62,6 +63,10 @@ class FitResult:
     ci : dict
         ``[lo, hi]`` percentile bootstrap interval at ``level`` for each fitted parameter; empty
         when no bootstrap was run (an interval that was not computed is absent, never guessed).
+    profile_ci : dict
+        With ``fit(..., profile=True)``: parameter -> ``{"lo", "hi", "open"}``, the
+        profile-likelihood interval at ``level`` (``None`` for an end the data cannot close,
+        listed in ``open``); empty otherwise.
     derived : dict
         Quantities computed from the parameters (``a``, ``b``, ``reducible_factor_per_10x``,
         compute-optimal allocation...); ``derived_ci`` holds their intervals, from the same
@@ -92,6 +97,7 @@ class FitResult:
     params: dict[str, float]
     ci: dict[str, list[float]] = field(default_factory=dict)
     level: float = 0.95
+    profile_ci: dict[str, dict[str, Any]] = field(default_factory=dict)
     derived: dict[str, float] = field(default_factory=dict)
     derived_ci: dict[str, list[float]] = field(default_factory=dict)
     diminishing_returns: list[dict[str, float]] = field(default_factory=list)
@@ -188,6 +194,7 @@ class FitResult:
             "params": self.params,
             "ci": self.ci,
             "level": self.level,
+            "profile_ci": self.profile_ci,
             "pinned": self.pinned,
             "derived": self.derived,
             "derived_ci": self.derived_ci,
@@ -221,14 +228,19 @@ class FitResult:
             f"[[Fit]] n={self.n_points} objective={self.objective_value:.10g} "
             f"procedure={self.procedure}"
         )
-        lines.append("[[Parameters]]")
+        note = health_note(self.bootstrap)
+        lines.append("[[Parameters]]" + (f" intervals: {note}" if note else ""))
+        if self.profile_ci:
+            lines.append("  (second interval: profile likelihood)")
         for k, v in self.params.items():
             ci = self.ci.get(k)
             pin = " (pinned)" if k in self.pinned else ""
             iv = f" [{fmt(ci[0])}, {fmt(ci[1])}]" if ci else ""
+            if k in self.profile_ci:
+                iv += f" {profile_text(self.profile_ci[k])}"
             lines.append(f"  {k:>10} = {fmt(v)}{iv}{pin}")
         if self.derived:
-            lines.append("[[Derived]]")
+            lines.append("[[Derived]]" + (f" intervals: {note}" if note else ""))
             for k, v in self.derived.items():
                 ci = self.derived_ci.get(k)
                 iv = f" [{fmt(ci[0])}, {fmt(ci[1])}]" if ci else ""
@@ -246,6 +258,12 @@ def _spec_from_name(d: Mapping[str, Any]) -> dict[str, Any]:
     name = {"bnsl": "broken"}.get(name, name)
     tie = "B/D^alpha" in formula
     return {"name": name, "tie": tie, "pins": dict(d.get("pinned") or {}), "breaks": 1}
+
+
+def profile_text(entry: Mapping[str, Any]) -> str:
+    """A profile interval for people: ``[lo, hi]``, an end the data cannot close shown as open."""
+    lo, hi = entry.get("lo"), entry.get("hi")
+    return f"[{'open' if lo is None else fmt(lo)}, {'open' if hi is None else fmt(hi)}]"
 
 
 def fmt(v: Any, digits: int = 4) -> str:

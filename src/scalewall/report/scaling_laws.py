@@ -12,6 +12,7 @@ import pandas as pd
 
 from scalewall.errors import input_error
 from scalewall.laws import claims as laws_claims
+from scalewall.laws.bootstrap import health_note
 from scalewall.report import scaling_figures
 from scalewall.report.common import (
     FigureFile,
@@ -114,7 +115,9 @@ def render_scaling_laws(folder: Path, figs: Sequence[FigureFile]) -> str:
         f"left out as Besiroglu et al. 2024 did, so n = {n_fit}), with "
         f"{escape(g['objective_detail'])}. Intervals are {round(100 * g['level'])}% percentile "
         f"bootstrap intervals, resampling runs ({reps['global']} replicates for the global fit, "
-        f"{reps['epoch2024']} for the Besiroglu et al. procedure).</p>"
+        f"{reps['epoch2024']} for the Besiroglu et al. procedure). Replicates behind them: "
+        f"global fit, {escape(health_note(g['bootstrap']))}; Besiroglu et al. procedure, "
+        f"{escape(health_note(ep['bootstrap']))}.</p>"
     )
     params = _side_by_side(fits, PARAM_ROWS, "params", "ci")
     obj = (
