@@ -265,55 +265,15 @@ def inverse_scaling_verdict(rows: pd.DataFrame, worse: float) -> str:
 
 
 def claim4(d: Mapping[str, Any], commands: Mapping[str, Sequence[str]]) -> ClaimRecord:
-    """Claim 4: inverse scaling with Holm's correction, and the power to see it."""
-    rows = pd.DataFrame(
-        {
-            "task": [t["task"] for t in d["tasks"]],
-            "p_holm": [t["slope_p_negative_holm"] for t in d["tasks"]],
-            "lo": [100 * t["slope_lo"] for t in d["tasks"]],
-            "hi": [100 * t["slope_hi"] for t in d["tasks"]],
-            "estimate": [100 * t["slope_per_decade"] for t in d["tasks"]],
-        }
+    """Claim 4 from Pythia's tasks alone (the reading when no benchmark hub is stored): the same
+    search as :func:`claim4_search`, over one family."""
+    data = (
+        f"Pythia zero-shot tasks ({d['settings']['source']}), {d['summary']['n_tasks']} tasks; "
+        "the benchmark hub and tasks built for inverse scaling are not in this data"
     )
-    low = rows.sort_values("estimate").iloc[0]
-    verdict = inverse_scaling_verdict(rows, WORSE_PP)
-    checks = [
-        Check(
-            f"'worse' read as a fall beyond {w:g} pp per 10x",
-            low["estimate"],
-            low["lo"],
-            low["hi"],
-            inverse_scaling_verdict(rows, w),
-        )
-        for w in (1.0, 5.0)
-    ]
-    s = d["summary"]
     return replace(
-        claim(4),
-        quantity="tasks whose accuracy trend in log model size is significantly negative",
-        claimed_range=(-math.inf, 0.0),
-        reading="'some capabilities get worse' read as at least one task with a significantly "
-        f"negative trend (one-sided t, Holm over tasks); a fall larger than {WORSE_PP:g} pp per "
-        "10x must be excluded on every task to say 'not supported'",
-        data=f"Pythia zero-shot tasks ({d['settings']['source']}), {s['n_tasks']} tasks; the "
-        "benchmark hub and tasks built for inverse scaling are not in this data",
-        value=float(low["estimate"]),
-        lo=float(low["lo"]),
-        hi=float(low["hi"]),
-        unit=f"pp per 10x, lowest trend ({low['task']})",
-        interval="95% Student-t interval",
-        interval_kind="analytic",
-        test="Holm-adjusted one-sided t tests; power: every task's lower end above the fall",
-        verdict=verdict,
-        robustness=tuple(checks),
-        detail=f"Holm-significant falls: {', '.join(s['inverse_scaling']) or 'none'}; "
-        f"unadjusted: {', '.join(s['negative_unadjusted']) or 'none'}. Only standard tasks "
-        "were tested, so 'not supported' holds for these tasks only; a task with a "
-        "significant fall would make it supported.",
-        rule="supported when a task falls significantly (Holm); not supported when none does "
-        f"and every task excludes a fall beyond {WORSE_PP:g} pp per 10x; otherwise cannot be "
-        "tested with this data (no power).",
-        source="downstream/summary.json: tasks[].slope_p_negative_holm, slope_lo",
+        claim4_search(None, d, data),
+        section="downstream-scaling",
         command=command_for(commands, "summary.json"),
     )
 
