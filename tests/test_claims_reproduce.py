@@ -1,9 +1,14 @@
-"""Each fast claim's reproduce command, run as printed, yields the number the claim states.
+"""Each claim's reproduce command, run as printed, yields the number the claim states.
 
-The collapse, downstream, hub, persuasion and test-time-compute demo sections are built (quick
-settings); claims 2-4, 13-16 and 19 are measured from them, then the command each record names is run through the CLI and
-the claim's number recomputed from that command's own output. Claims 14-16 used to point at the
-replace or constant-schedule runs; here each must point at the run it measures.
+Each demo section is built once per test module or test (quick settings, the replicate
+counts the section used); each claim is measured from it, then the command its record names is run
+through the CLI and the claim's number read again from that command's own output: claims 1
+(``fit --envelope``), 2-4, 5-7 and 9-11 (``trends``, ``hardware``, ``forecast``), 12-16
+(``collapse``), 17 (``fit --law data-constrained``), 18 (``sweep``: the quick LM preset trains 16
+tiny models in about 10 s, so it runs here too), 19 and 20 (``passk``). Claim 8 (the level of the
+frontier-cost trend) is computed by the section alone; its record names the table's fetch, and
+the test says so. Claims 14-16 used to point at the replace or constant-schedule runs; here each
+must point at the run it measures.
 """
 
 from __future__ import annotations
