@@ -46,6 +46,11 @@ def in_a_temporary_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
         ([*FIT, "--resample", "rows"], "error: --resample: unknown value; got 'rows'"),
         (["forecast", "--overtraining", "nan"], "error: --overtraining: out of range; got nan"),
         (["trends", "--quantity", "compte"], "did you mean 'compute'?"),
+        ([*FIT, "--envelope", "-1"], "error: --envelope: must be >= 0; got -1"),
+        (["hardware", "--chips", "gpus"], "error: --chips: unknown value; got 'gpus'"),
+        (["hardware", "--precision", "fp16"], "error: --precision: unknown value; got 'fp16'"),
+        (["hardware", "--bootstrap", "0"], "error: --bootstrap: must be >= 1; got 0"),
+        (["hardware", "--since", "2030"], "a trend needs at least 3 models spread over time"),
     ],
 )
 def test_out_of_range_options(args: list[str], expected: str) -> None:

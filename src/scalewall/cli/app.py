@@ -13,6 +13,7 @@ from scalewall.cli import collapse as collapse_cli
 from scalewall.cli import demo as demo_cli
 from scalewall.cli import downstream as downstream_cli
 from scalewall.cli import forecast as forecast_cli
+from scalewall.cli import hardware as hardware_cli
 from scalewall.cli import persuasion as persuasion_cli
 from scalewall.cli import sweep as sweep_cli
 from scalewall.cli import trends as trends_cli
@@ -58,6 +59,7 @@ app.command("persuasion")(persuasion_cli.persuasion)
 app.command("benchmarks")(benchmarks_cli.benchmarks)
 app.command("collapse")(collapse_cli.collapse)
 app.command("trends")(trends_cli.trends)
+app.command("hardware")(hardware_cli.hardware)
 app.command("forecast")(forecast_cli.forecast)
 app.command("passk")(tts.passk)
 app.add_typer(tts.app, name="tts")

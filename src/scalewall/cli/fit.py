@@ -41,12 +41,13 @@ from scalewall.laws.api import DEFAULT_BOOTSTRAP
 from scalewall.laws.api import fit as fit_law
 from scalewall.laws.bootstrap import HEALTH, health_note
 from scalewall.laws.catalog import LawName, make_law
+from scalewall.laws.claims import envelope_summary
 from scalewall.laws.compare import objective_shifts
 from scalewall.laws.epoch2024 import REPLICATES
 from scalewall.laws.objectives import ObjectiveName
 from scalewall.laws.pooling import compare_pooling
 from scalewall.laws.result import FitResult, fmt, profile_text
-from scalewall.validate import check_choice, check_options, check_positive
+from scalewall.validate import check_choice, check_count, check_options, check_positive
 
 MODEL, UNC, OUT = "Model", "Uncertainty", "Output"
 
@@ -130,6 +131,15 @@ def fit(
             rich_help_panel=OUT,
         ),
     ] = False,
+    envelope: Annotated[
+        int,
+        typer.Option(
+            help="Bootstrap replicates for the runs' lowest-loss envelope: loss removed by the "
+            "last decade of compute over that removed by the first, over every run loaded "
+            "(before --exclude-top-loss; claim 1) [0: off].",
+            rich_help_panel=OUT,
+        ),
+    ] = 0,
     force: Annotated[
         bool,
         typer.Option(
@@ -167,6 +177,7 @@ def fit(
             bootstrap=bootstrap,
             exclude_top_loss=exclude_top_loss,
         )
+        check_count(envelope, "--envelope")
         pins = parse_pins(pin)
         lw = make_law(law, tie=tie, pins=pins, breaks=breaks)
         table = load_runs(
@@ -175,7 +186,7 @@ def fit(
                 n_col, d_col, c_col, loss_col, group_col, u_col, step_col, hparam_col
             ),
             flops=flops,
-            require=(*lw.inputs, "loss"),
+            require=(*lw.inputs, "loss", *(("C",) if envelope else ())),
         )
         kw: dict[str, Any] = dict(
             delta=delta,
@@ -204,6 +215,8 @@ def fit(
                 **kw,
             )
         payload = res.to_dict()
+        if envelope:
+            payload["envelope"] = envelope_summary(table, envelope, seed)
         if res.groups:
             payload["group_comparison"] = compare_pooling(
                 select_runs(table, select)[0],
@@ -233,8 +246,19 @@ def fit(
                 render_pooling(res.groups["column"], payload["group_comparison"])
             if compare_objectives:
                 render_shifts(payload["compare_objectives"])
+            if envelope:
+                render_envelope(payload["envelope"])
 
         emit(payload, json_out, quiet, show)
+
+
+def render_envelope(e: dict[str, Any]) -> None:
+    """One line: claim 1's reading of diminishing returns from the runs themselves."""
+    out.print(
+        f"lowest-loss envelope of {e['n_runs']} runs: the last decade of compute removes "
+        f"{e['ratio']:.3g} [{e['lo']:.3g}, {e['hi']:.3g}] times the loss the first removes "
+        f"({round(100 * e['level'])}% bootstrap interval over runs, {e['replicates']} replicates)"
+    )
 
 
 def render(res: FitResult) -> None:

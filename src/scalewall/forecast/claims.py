@@ -138,31 +138,77 @@ def claim5(t: Mapping[str, Any]) -> ClaimRecord:
 HARDWARE_REPLICATES = 2000
 HARDWARE_SEED = 6
 HARDWARE_SINCE = 2006.0
+HARDWARE_LEVEL = 0.9
+#: Chip sets of ``scalewall hardware --chips``: GPUs (claim 6) or chips Epoch marks as ML chips.
+CHIP_SETS = ("gpu", "ml", "all")
+
+
+def chip_rows(chips: pd.DataFrame, which: str) -> pd.Series:
+    """Rows of ``chips`` in the chip set ``which`` (:data:`CHIP_SETS`)."""
+    if which == "gpu":
+        return chips["type"] == "GPU"
+    if which == "ml":
+        return chips["ml"].astype(bool)
+    return pd.Series(True, index=chips.index)
 
 
 def price_performance(
-    chips: pd.DataFrame, rows: pd.Series, flops: str
+    chips: pd.DataFrame,
+    rows: pd.Series,
+    flops: str,
+    *,
+    since: float = HARDWARE_SINCE,
+    replicates: int = HARDWARE_REPLICATES,
+    seed: int = HARDWARE_SEED,
 ) -> tuple[float, float, float, int]:
     """Yearly decline (%) of the release price per peak FLOP/s of the chips in ``rows``, with a
     90% bootstrap interval over chips (log-linear trend in release year)."""
-    d = chips[rows & (chips[flops] > 0) & (chips["year"] >= HARDWARE_SINCE)]
+    d = chips[rows & (chips[flops] > 0) & (chips["year"] >= since)]
     per_year, lo, hi, _ = fit_rate(
         d["year"].to_numpy(float),
         (d["price"] / d[flops]).to_numpy(float),
-        replicates=HARDWARE_REPLICATES,
-        level=0.9,
-        seed=HARDWARE_SEED,
+        replicates=replicates,
+        level=HARDWARE_LEVEL,
+        seed=seed,
     )
     return 100 * (1 - per_year), 100 * (1 - hi), 100 * (1 - lo), len(d)
 
 
+def hardware_payload(
+    chips: pd.DataFrame,
+    source: str,
+    which: str,
+    flops: str,
+    since: float,
+    replicates: int,
+    seed: int,
+) -> dict[str, Any]:
+    """What ``scalewall hardware --json`` writes: the price-performance trend of one chip set."""
+    v, lo, hi, n = price_performance(
+        chips, chip_rows(chips, which), flops, since=since, replicates=replicates, seed=seed
+    )
+    return {
+        "source": source,
+        "chips": which,
+        "precision": flops,
+        "since": since,
+        "level": HARDWARE_LEVEL,
+        "bootstrap": replicates,
+        "seed": seed,
+        "n": n,
+        "decline_pct_per_year": v,
+        "lo": lo,
+        "hi": hi,
+    }
+
+
 def claim6(t: Mapping[str, Any], chips: pd.DataFrame, compare: Mapping[str, Any]) -> ClaimRecord:
     """Claim 6 from the chip table; ``compare`` holds the frontier-rule comparison."""
-    gpu = chips["type"] == "GPU"
+    gpu = chip_rows(chips, "gpu")
     v, lo, hi, n = price_performance(chips, gpu, "fp32")
     r = rate(t, "cost_per_flop")
     rv, rlo, rhi = (100 * (1 - r[k]) for k in ("per_year", "hi", "lo"))
-    mv, mlo, mhi, mn = price_performance(chips, chips["ml"], "fp32")
+    mv, mlo, mhi, mn = price_performance(chips, chip_rows(chips, "ml"), "fp32")
     checks = [
         Check(
             f"ML chips only, FP32 (n = {mn})", mv, mlo, mhi, range_verdict(mlo, mhi, DECLINE_BAND)
@@ -497,6 +543,8 @@ def claims_table(
 
 
 __all__ = [
+    "CHIP_SETS",
+    "chip_rows",
     "claim5",
     "claim6",
     "claim7",
@@ -505,6 +553,7 @@ __all__ = [
     "claim10",
     "claim11",
     "claims_table",
+    "hardware_payload",
     "measure_forecasts",
     "price_performance",
     "rate",
@@ -515,7 +564,11 @@ __all__ = [
 #: Claim -> the stored file its number comes from.
 SOURCES = {
     5: ("trends.json", "rates[quantity=compute]; compare_frontier"),
-    6: ("chips.csv", "price / fp32 of GPUs; trends_cost.json: rates[quantity=cost_per_flop]"),
+    6: (
+        "hardware.json",
+        "decline_pct_per_year, lo, hi (chips.csv: price / fp32 of GPUs); "
+        "trends_cost.json: rates[quantity=cost_per_flop]",
+    ),
     7: ("trends_cost.json", "rates[quantity=cost]; trends_cottier.json"),
     8: ("models.csv", "top10, year, cost (trend level)"),
     9: ("forecast.json", "cost_milestones[usd=1e12]"),

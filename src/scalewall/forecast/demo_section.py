@@ -9,7 +9,13 @@ from typing import Any
 
 import pandas as pd
 
-from scalewall.forecast.claims import claims_table
+from scalewall.forecast.claims import (
+    HARDWARE_REPLICATES,
+    HARDWARE_SEED,
+    HARDWARE_SINCE,
+    claims_table,
+    hardware_payload,
+)
 from scalewall.forecast.scenario import load_scenario
 from scalewall.forecast.tables import COST_METHODS, load_chips, load_models
 from scalewall.forecast.trends import (
@@ -101,6 +107,16 @@ def run_forecasts(folder: Path, quick: bool, progress: Progress) -> SectionOutpu
     chips = load_chips(CHIPS)
     write_csv(folder / "chips.csv", chips)
     commands["chips.csv"] = [f"scalewall data fetch {CHIPS}"]
+    write_json(
+        folder / "hardware.json",
+        hardware_payload(
+            chips, CHIPS, "gpu", "fp32", HARDWARE_SINCE, HARDWARE_REPLICATES, HARDWARE_SEED
+        ),
+    )
+    commands["hardware.json"] = [
+        f"scalewall hardware {CHIPS} --chips gpu --precision fp32 --since {HARDWARE_SINCE:g} "
+        f"--bootstrap {HARDWARE_REPLICATES} --seed {HARDWARE_SEED} --json hardware.json"
+    ]
 
     scen = load_scenario(PRESET)
     results = {}

@@ -3,7 +3,8 @@
 Two procedures (a global Huber optimum with a bootstrap, and Besiroglu et al. 2024's own) and the
 fit under every objective. Writes ``scaling_laws/``:
 
-* ``fit_global.json``: global Huber optimum + bootstrap (``FitResult.to_dict`` schema);
+* ``fit_global.json``: global Huber optimum + bootstrap (``FitResult.to_dict`` schema), with the
+  runs' lowest-loss envelope (claim 1) under ``envelope``;
 * ``fit_epoch2024.json``: Besiroglu et al. 2024's procedure, same schema;
 * ``compare_objectives.json``: the fit under every objective (``scalewall fit --compare-objectives``);
 * ``diminishing_returns.csv``: one row per procedure x compute decade, with intervals;
@@ -22,6 +23,7 @@ import pandas as pd
 
 from scalewall.data.runs import load_runs
 from scalewall.laws.api import exclude_top_loss, fit
+from scalewall.laws.claims import ENVELOPE_REPLICATES, ENVELOPE_SEED, envelope_summary
 from scalewall.laws.compare import objective_shifts
 from scalewall.laws.frontier import frontier_table
 from scalewall.laws.objectives import ObjectiveName
@@ -103,7 +105,10 @@ def run_scaling_laws(folder: Path, quick: bool, progress: Progress) -> SectionOu
         [{"procedure": name, **row} for name, r in fits.items() for row in r.diminishing_returns]
     )
     files = {
-        "fit_global.json": glob.to_dict(),
+        "fit_global.json": {
+            **glob.to_dict(),
+            "envelope": envelope_summary(df, ENVELOPE_REPLICATES, ENVELOPE_SEED),
+        },
         "fit_epoch2024.json": ep.to_dict(),
         "compare_objectives.json": compare,
         "diminishing_returns.csv": dr,
@@ -117,7 +122,10 @@ def run_scaling_laws(folder: Path, quick: bool, progress: Progress) -> SectionOu
             write_json(folder / fname, payload)
     progress(step, 1, 1)
 
-    glob_cmd = f"{base} --bootstrap {reps['global']} --json fit_global.json"
+    glob_cmd = (
+        f"{base} --bootstrap {reps['global']} --envelope {ENVELOPE_REPLICATES} "
+        "--json fit_global.json"
+    )
     ep_cmd = (
         f"{base} --procedure epoch2024 --bootstrap {reps['epoch2024']} --json fit_epoch2024.json"
     )
