@@ -23,7 +23,7 @@ def sweep(
         str | None,
         typer.Option(
             help="A shipped sweep: scaling-quick, scaling-full, repeat-quick, repeat-full, "
-            "collapse-quick, collapse-full, ladder-cpu."
+            "collapse-quick, collapse-full, ladder-cpu, ladder-gpu (CUDA only)."
         ),
     ] = None,
     design: Annotated[
