@@ -110,6 +110,13 @@ def test_gpu_preset_refuses_on_cpu_in_one_line(tmp_path: Path) -> None:
     assert not (tmp_path / "runs").exists()  # refused before any run started
 
 
+def test_the_readme_reduced_ladder_cpu_budget_is_valid() -> None:
+    """README's `--design isoflop --budget 1e13`: 5 levels x 5 sizes, every run >= 20 steps."""
+    sweep = with_design(load(preset="ladder-cpu"), "isoflop", 1e13)
+    runs = design_runs(sweep.base, sweep.design, V)
+    assert len(runs) == 25 and min(c.steps for _, c in runs) >= MIN_STEPS
+
+
 def test_too_small_a_budget_names_the_fix() -> None:
     with pytest.raises(InputError, match="raise the budget"):
         design_runs(BASE, {"kind": "isoflop", "budget": 1e9}, V)
