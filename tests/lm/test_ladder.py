@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 from typer.testing import CliRunner
 
 from scalewall.cli.app import app
@@ -16,7 +17,7 @@ from scalewall.lm.config import RunConfig
 from scalewall.lm.flops import flops_per_token, non_embedding_params
 from scalewall.lm.ladder import MIN_STEPS, check_design, design_runs, family
 from scalewall.lm.ladder_fit import analyse, ladder_law
-from scalewall.lm.sweep import parse, run, with_design
+from scalewall.lm.sweep import load, parse, run, with_design
 from scalewall.report.lm import render_lm
 from scalewall.runs.store import run_id
 
@@ -64,7 +65,8 @@ def test_rules_scale_with_size_and_enter_the_run_id() -> None:
     runs = [c for _, c in design_runs(BASE, {"kind": "isoflop", "budget": 3e13}, V)]
     by_width = {c.d_model: c for c in runs}
     small, large = by_width[min(by_width)], by_width[max(by_width)]
-    assert small.lr * small.d_model == pytest.approx(large.lr * large.d_model)  # lr ~ 1 / width
+    assert small.lr**2 * small.d_model == pytest.approx(large.lr**2 * large.d_model)  # 1/sqrt(d)
+    assert small.lr > large.lr
     assert all(c.beta2 == 0.99 and c.steps >= MIN_STEPS and "Porian" in c.rules for c in runs)
     assert run_id("j", small.to_dict()) != run_id("j", {**small.to_dict(), "rules": ""})
     assert "rules" not in RunConfig().to_dict()  # configs without rules keep their old ids
@@ -82,6 +84,37 @@ def test_rules_scale_with_size_and_enter_the_run_id() -> None:
 def test_bad_design_is_one_line(design: dict[str, object], needle: str) -> None:
     with pytest.raises(InputError, match=needle):
         check_design(design, "sweep.toml")
+
+
+def largest_N(preset: str) -> int:
+    sweep = load(preset=preset)
+    runs = design_runs(sweep.base, sweep.design, sweep.base.vocab_size)
+    assert (
+        sum(flops_per_token(c.n_layer, c.d_model, V, c.context) * c.tokens for _, c in runs)
+        <= (sweep.design["budget"])
+    )
+    return max(non_embedding_params(c.n_layer, c.d_model) for _, c in runs)
+
+
+def test_gpu_preset_parses_within_budget_and_is_10_to_100x_larger() -> None:
+    gpu = load(preset="ladder-gpu")
+    assert gpu.base.device == "cuda" and gpu.design["kind"] == "isoflop"
+    assert 10 <= largest_N("ladder-gpu") / largest_N("ladder-cpu") <= 100
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="the refusal is for CPU-only machines")
+def test_gpu_preset_refuses_on_cpu_in_one_line(tmp_path: Path) -> None:
+    res = CliRunner().invoke(app, ["sweep", "--preset", "ladder-gpu", "--out", str(tmp_path)])
+    assert res.exit_code != 0 and "no CUDA device" in res.stderr
+    assert "Traceback" not in res.stderr and len(res.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "runs").exists()  # refused before any run started
+
+
+def test_the_readme_reduced_ladder_cpu_budget_is_valid() -> None:
+    """README's `--design isoflop --budget 1e13`: 5 levels x 5 sizes, every run >= 20 steps."""
+    sweep = with_design(load(preset="ladder-cpu"), "isoflop", 1e13)
+    runs = design_runs(sweep.base, sweep.design, V)
+    assert len(runs) == 25 and min(c.steps for _, c in runs) >= MIN_STEPS
 
 
 def test_too_small_a_budget_names_the_fix() -> None:

@@ -23,7 +23,7 @@ def sweep(
         str | None,
         typer.Option(
             help="A shipped sweep: scaling-quick, scaling-full, repeat-quick, repeat-full, "
-            "collapse-quick, collapse-full, ladder-cpu."
+            "collapse-quick, collapse-full, ladder-cpu, ladder-gpu (CUDA only)."
         ),
     ] = None,
     design: Annotated[
@@ -52,7 +52,7 @@ def sweep(
     """Train every run of a sweep (stored by config hash) and fit the corpus's own laws.
 
     Examples: scalewall sweep --preset scaling-quick --resume --json sweep.json;
-    scalewall sweep --design isoflop --budget 6e12 (the ladder-cpu preset at that budget).
+    scalewall sweep --design isoflop --budget 1e13 (the ladder-cpu preset at that budget).
     """
     with user_errors(debug):
         check_options(json_out=json_out, out_dir=out_dir, workers=workers)

@@ -281,9 +281,11 @@ def run(
     Returns the ``--json`` payload: ``runs_table`` (path), ``fit`` (``FitResult.to_dict``
     schema, or None), ``repeat``, ``concept_frequency`` and, for collapse sweeps, ``summary``.
     """
+    from scalewall.lm.train import resolve_device
     from scalewall.runs.executors import run_jobs
     from scalewall.runs.store import RunStore
 
+    resolve_device(sweep.base.device)  # a CUDA sweep on a CPU-only machine stops before any run
     check_data(sweep)
     todo = jobs(sweep)
     store = RunStore(out / "runs")
