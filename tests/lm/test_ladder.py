@@ -15,7 +15,7 @@ from scalewall.cli.app import app
 from scalewall.errors import InputError
 from scalewall.lm.config import RunConfig
 from scalewall.lm.flops import flops_per_token, non_embedding_params
-from scalewall.lm.ladder import MIN_STEPS, check_design, design_runs, family
+from scalewall.lm.ladder import MIN_BATCH, MIN_STEPS, check_design, design_runs, family
 from scalewall.lm.ladder_fit import analyse, ladder_law
 from scalewall.lm.sweep import load, parse, run, with_design
 from scalewall.report.lm import render_lm
@@ -214,3 +214,17 @@ def test_repeated_runs_switch_to_the_data_constrained_law() -> None:
     law, why = ladder_law(law_table(epochs=4.0))
     assert law.name == "data-constrained" and "4.0 epochs" in why
     assert ladder_law(law_table())[0].name == "chinchilla"
+
+
+def test_short_runs_get_smaller_batches_and_long_runs_keep_theirs() -> None:
+    """The step rule: a run under ``target_steps`` steps at the base batch halves its batch
+    (never below MIN_BATCH); a long run keeps the base batch; tokens stay whole steps."""
+    runs = [c for _, c in design_runs(BASE, {"kind": "isoflop", "budget": 3e13}, V)]
+    for c in runs:
+        assert MIN_BATCH <= c.batch_size <= BASE.batch_size
+        assert c.tokens % c.tokens_per_step == 0
+        if c.batch_size < BASE.batch_size:  # halved: at the base batch it fell short
+            assert c.tokens < 1000 * 2 * c.batch_size * c.context
+            assert c.batch_size == MIN_BATCH or c.steps >= 1000
+        assert "halved" in c.rules
+    assert min(c.batch_size for c in runs) < BASE.batch_size == max(c.batch_size for c in runs)

@@ -57,3 +57,17 @@ def test_ray_equals_local(tiny: RunConfig, tmp_path: Path) -> None:
         ray.shutdown()
     assert pick(remote) == pick(local)
     assert all(RunStore(tmp_path / "ray").run(*j).done for j in jobs(tiny))
+
+
+def test_costliest_job_starts_first_and_results_keep_their_order(
+    tiny: RunConfig, tmp_path: Path
+) -> None:
+    """Longest-first scheduling: with one worker busy on each of the two costliest jobs, the
+    cheapest (listed first) starts only when one of them is done; results stay in list order."""
+    todo = [(TRAIN_JOB, dataclasses.replace(tiny, seed=s).to_dict()) for s in (0, 1, 2)]
+    out = run_jobs(todo, tmp_path, workers=2, cost=[1.0, 3.0, 2.0])
+    store = RunStore(tmp_path)
+    assert [store.run(*j).final()["loss"] for j in todo] == [r["loss"] for r in out]
+    began = [(store.run(*j).path / "config.json").stat().st_mtime_ns for j in todo]
+    ended = [(store.run(*j).path / "final.json").stat().st_mtime_ns for j in todo]
+    assert began[0] >= min(ended[1], ended[2])  # the cheap job waited for a free worker

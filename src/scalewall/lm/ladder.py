@@ -54,6 +54,8 @@ CHINCHILLA_TOKENS_PER_PARAM = 20.0
 #: 6e-3 (3.643 nats; 3.734 at 3e-3, 3.664 at 1.2e-2) and 3 x 64 at 6e-3 too (3.933; 4.002 at
 #: 3e-3, 4.132 at 1.2e-2), so the best rate falls with width more slowly than 1 / width.
 LR_REF, D_REF = 6e-3, 64
+#: Fewest sequences per batch of the step rule: below 4, one noisy window sets the update.
+MIN_BATCH = 4
 #: AdamW beta2 for batches of a few thousand tokens: Porian et al. 2024 (arXiv 2406.19146,
 #: abstract: "tuning the AdamW beta2 parameter is essential at lower batch sizes") find the
 #: common 0.95 worse at small batches, where 0.99 or higher does better.
@@ -67,6 +69,7 @@ DESIGN_KEYS = (
     "tokens_per_param",
     "ratios",
     "n_sizes",
+    "target_steps",
 )
 DEFAULTS: Mapping[str, Any] = {
     "levels": 4,
@@ -75,6 +78,7 @@ DEFAULTS: Mapping[str, Any] = {
     "tokens_per_param": CHINCHILLA_TOKENS_PER_PARAM,
     "ratios": [5, 10, 20, 40],
     "n_sizes": 4,
+    "target_steps": 1000,
 }
 
 
@@ -97,8 +101,19 @@ def family() -> list[Shape]:
     return [Shape(n, d, max(1, d // 32)) for n, d in SHAPES]
 
 
-def size_rules(base: RunConfig, shape: Shape, tokens: int) -> RunConfig:
-    """``base`` at ``shape`` trained for ``tokens``, with the per-size settings of the ladder.
+def size_rules(
+    base: RunConfig, shape: Shape, tokens: float, target_steps: int = DEFAULTS["target_steps"]
+) -> RunConfig:
+    """``base`` at ``shape`` trained for about ``tokens``, with the per-size settings of the ladder.
+
+    * batch: ``base.batch_size`` sequences, halved (down to :data:`MIN_BATCH`) while the run would
+      take fewer than ``target_steps`` optimiser steps; the tokens are then rounded down to whole
+      steps of that batch. A run of a few hundred steps ends while the loss still falls steeply
+      and measures the optimiser, not the model: at 1e11 FLOPs, 2 x 48 reached 4.157 nats in 174
+      steps of 16 sequences and 3.912 in 697 steps of 4, while small models with thousands of
+      steps lost under 0.06 nats to the smaller batch (the ladder-cpu probe in the README). The
+      batch so grows with the run's tokens, as the compute-optimal batch of DeepSeek-AI 2024
+      (arXiv 2401.02954, eq. 1, B_opt = 0.292 C^0.3271 tokens) grows with compute;
 
     * learning rate ``LR_REF * sqrt(D_REF / d_model)``: under maximal-update parametrisation
       Adam's hidden-layer step shrinks as 1 / width (Yang et al. 2022, arXiv 2203.03466), but
@@ -113,9 +128,15 @@ def size_rules(base: RunConfig, shape: Shape, tokens: int) -> RunConfig:
     * AdamW beta2 :data:`SMALL_BATCH_BETA2` for small batches (see there);
     * the held-out loss on ``base.eval_tokens`` fixed windows, identical for every run.
     """
+    batch = base.batch_size
+    while batch > MIN_BATCH and tokens < target_steps * batch * base.context:
+        batch //= 2
+    tokens = int(tokens // (batch * base.context)) * batch * base.context
     lr = LR_REF * math.sqrt(D_REF / shape.d_model)
     warmup = min(shape.N / max(tokens, 1), 0.25)
     rules = (
+        f"batch={base.batch_size} sequences, halved to at least {MIN_BATCH} while under "
+        f"{target_steps} steps; "
         f"lr={LR_REF:g}*sqrt({D_REF}/d_model) (width rule from an LR probe); "
         "warmup=N tokens, at most 25% (Porian et al. 2024); "
         f"beta2={SMALL_BATCH_BETA2} (small batches, Porian et al. 2024); "
@@ -127,6 +148,7 @@ def size_rules(base: RunConfig, shape: Shape, tokens: int) -> RunConfig:
         d_model=shape.d_model,
         n_head=shape.n_head,
         tokens=tokens,
+        batch_size=batch,
         lr=lr,
         warmup_frac=warmup,
         beta2=SMALL_BATCH_BETA2,
@@ -137,10 +159,6 @@ def size_rules(base: RunConfig, shape: Shape, tokens: int) -> RunConfig:
 def run_flops(base: RunConfig, shape: Shape, tokens: int, vocab_size: int) -> float:
     """Training FLOPs of ``shape`` over ``tokens`` tokens (the project's exact count)."""
     return float(flops_per_token(shape.n_layer, shape.d_model, vocab_size, base.context) * tokens)
-
-
-def _whole_steps(base: RunConfig, tokens: float) -> int:
-    return int(tokens // base.tokens_per_step) * base.tokens_per_step
 
 
 def _setting(design: Mapping[str, Any], key: str) -> Any:
@@ -158,7 +176,7 @@ def check_design(design: Mapping[str, Any], source: str) -> None:
     budget = design.get("budget")
     if isinstance(budget, bool) or not isinstance(budget, int | float) or budget <= 0:
         raise input_error("'budget' (total training FLOPs) must be a number > 0", source=where)
-    for k in ("levels", "sizes_per_level", "n_sizes"):
+    for k in ("levels", "sizes_per_level", "n_sizes", "target_steps"):
         v = _setting(design, k)
         if isinstance(v, bool) or not isinstance(v, int) or v < 1:
             raise input_error(f"'{k}' must be a whole number >= 1", source=where, got=v)
@@ -194,6 +212,7 @@ def isoflop(
     shapes = family()
     levels, spread = int(_setting(design, "levels")), float(_setting(design, "spread"))
     k, r = int(_setting(design, "sizes_per_level")), float(_setting(design, "tokens_per_param"))
+    steps = int(_setting(design, "target_steps"))
     if k > len(shapes):
         raise input_error(f"sizes_per_level must be at most {len(shapes)}", source=source, got=k)
     top = float(design["budget"]) / (k * sum(spread**-j for j in range(levels)))
@@ -204,7 +223,7 @@ def isoflop(
         lo = min(max(mid - k // 2, 0), len(shapes) - k)
         for s in shapes[lo : lo + k]:
             per_token = run_flops(base, s, 1, vocab_size)
-            out.append((C, size_rules(base, s, _whole_steps(base, C / per_token))))
+            out.append((C, size_rules(base, s, C / per_token, steps)))
     return out
 
 
@@ -214,13 +233,13 @@ def chinchilla(
     """``(target FLOPs, config)`` of a sizes x tokens-per-parameter grid (module docstring)."""
     shapes = family()
     n, ratios = int(_setting(design, "n_sizes")), [float(x) for x in _setting(design, "ratios")]
-    budget = float(design["budget"])
+    budget, steps = float(design["budget"]), int(_setting(design, "target_steps"))
 
     def block(lo: int) -> list[tuple[float, RunConfig]]:
         return [
             (
                 run_flops(base, s, round(q * s.N), vocab_size),
-                size_rules(base, s, _whole_steps(base, q * s.N)),
+                size_rules(base, s, q * s.N, steps),
             )
             for s in shapes[lo : lo + n]
             for q in ratios

@@ -242,6 +242,10 @@ def runs_table(configs: Sequence[RunConfig], finals: Sequence[Mapping[str, Any]]
 #: Columns that depend on the machine's speed, not on the config and seed.
 TIMING_COLUMNS = ("tokens_per_s", "mfu")
 SCHEMA_VERSION = 1
+#: A training step's fixed cost in FLOP-equivalents for :func:`run_cost`: the ladder-cpu runs of
+#: the README took about 2 ms more per step than their FLOPs at their median rate would (the
+#: per-step Python, optimizer and kernel-launch overhead of tiny models).
+STEP_OVERHEAD_FLOPS = 4e7
 
 
 def jobs(sweep: Sweep) -> list[tuple[str, dict[str, Any]]]:
@@ -251,6 +255,17 @@ def jobs(sweep: Sweep) -> list[tuple[str, dict[str, Any]]]:
 
         return chain_configs(sweep)
     return [(TRAIN_JOB, c.to_dict()) for c in sweep.configs()]
+
+
+def run_cost(config: Mapping[str, Any]) -> float:
+    """A training run's expected cost, to start the longest first: its FLOPs plus a per-step
+    overhead (at these sizes a step costs about as much in Python and kernel launches as a
+    ~2e7-FLOP matmul), in FLOPs."""
+    from scalewall.lm.flops import flops_per_token
+
+    cfg = RunConfig(**config)
+    per_token = flops_per_token(cfg.n_layer, cfg.d_model, cfg.vocab_size, cfg.context)
+    return float(per_token * cfg.tokens + STEP_OVERHEAD_FLOPS * cfg.steps)
 
 
 def check_data(sweep: Sweep) -> None:
@@ -293,7 +308,13 @@ def run(
     if message and note is not None:
         note(message)
     finals = run_jobs(
-        todo, out / "runs", executor=executor, workers=workers, address=address, progress=progress
+        todo,
+        out / "runs",
+        executor=executor,
+        workers=workers,
+        address=address,
+        progress=progress,
+        cost=None if sweep.kind == "collapse" else [run_cost(c) for _, c in todo],
     )
     if sweep.kind == "collapse":
         from scalewall.lm.collapse import analyse

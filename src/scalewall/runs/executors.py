@@ -98,11 +98,16 @@ def run_jobs(
     workers: int | None = None,
     address: str | None = None,
     progress: Progress | None = None,
+    cost: Sequence[float] | None = None,
 ) -> list[dict[str, Any]]:
     """Final metrics of every job, in the order given.
 
     Parameters
     ----------
+    cost : sequence of float, optional
+        The expected cost of each job (e.g. its FLOPs): the pool and Ray start the costliest
+        first, so the last job to start is a short one and no worker waits long on a straggler
+        (longest-processing-time-first scheduling, Graham 1969, within 4/3 of the best makespan).
     executor : {"local", "ray"}
         ``local``: a process pool of ``workers`` processes (default one per core; 1 runs in this
         process). ``ray``: one task per job with ``num_cpus=1`` on the Ray instance already
@@ -112,8 +117,9 @@ def run_jobs(
     report = progress or (lambda done, total: None)
     if executor not in EXECUTORS:
         raise input_error(f"--executor must be one of {', '.join(EXECUTORS)}", got=executor)
+    order = sorted(range(len(jobs)), key=lambda i: -cost[i]) if cost else range(len(jobs))
     if executor == "ray":
-        return _run_ray(jobs, root, address, report)
+        return _run_ray(jobs, root, address, report, order)
     n = workers or default_workers()
     results: list[dict[str, Any] | None] = [None] * len(jobs)
     report(0, len(jobs))
@@ -130,7 +136,7 @@ def run_jobs(
         initargs=(os.getpid(),),
     ) as pool:
         pending: dict[Future[dict[str, Any]], int] = {
-            pool.submit(execute, job, dict(cfg), str(root)): i for i, (job, cfg) in enumerate(jobs)
+            pool.submit(execute, jobs[i][0], dict(jobs[i][1]), str(root)): i for i in order
         }
         done = 0
         while pending:
@@ -143,7 +149,7 @@ def run_jobs(
 
 
 def _run_ray(
-    jobs: Sequence[Job], root: Path, address: str | None, report: Progress
+    jobs: Sequence[Job], root: Path, address: str | None, report: Progress, order: Sequence[int]
 ) -> list[dict[str, Any]]:
     """Jobs as Ray tasks; results come back to the driver, which records them in its store.
 
@@ -156,10 +162,9 @@ def _run_ray(
     if not ray.is_initialized():
         ray.init(address=address, include_dashboard=False, log_to_driver=False)
     task = ray.remote(num_cpus=1)(execute)
-    refs = [task.remote(job, dict(cfg), str(root)) for job, cfg in jobs]
-    index = {ref: i for i, ref in enumerate(refs)}
+    index = {task.remote(jobs[i][0], dict(jobs[i][1]), str(root)): i for i in order}
     results: list[dict[str, Any] | None] = [None] * len(jobs)
-    pending = list(refs)
+    pending = list(index)
     report(0, len(jobs))
     while pending:
         ready, pending = ray.wait(pending, num_returns=1)
