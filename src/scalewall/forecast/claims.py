@@ -29,7 +29,7 @@ from scalewall.claims import (
     to_record,
 )
 from scalewall.forecast.tables import COST_METHODS
-from scalewall.forecast.trends import fit_rate, ols_slopes
+from scalewall.forecast.trends import bootstrap_trends, fit_rate, ols_slopes
 from scalewall.resampling import percentile_interval
 from scalewall.storage import read_json
 
@@ -307,11 +307,7 @@ def trend_level(
     ``column`` is the cost method (:data:`scalewall.forecast.tables.COST_METHODS`)."""
     d = models[models["top10"] & (models["year"] >= since) & (models[column] > 0)]
     t, y = d["year"].to_numpy(float), np.log10(d[column].to_numpy(float))
-    rng = np.random.default_rng(np.random.SeedSequence(LEVEL_SEED))
-    idx = rng.integers(0, t.size, size=(LEVEL_REPLICATES, t.size))
-    tb, yb = t[idx], y[idx]
-    slope = ols_slopes(tb, yb)
-    level = yb.mean(axis=1) + slope * (at - tb.mean(axis=1))
+    level = bootstrap_trends(t, y, LEVEL_REPLICATES, LEVEL_SEED).at(at)
     est = y.mean() + float(ols_slopes(t, y)) * (at - t.mean())
     lo, hi = percentile_interval(10**level, 0.9)
     return float(10**est), float(lo), float(hi), int(t.size)

@@ -88,11 +88,27 @@ def ols_slopes(t: Array, y: Array) -> Array:
     return out
 
 
-def bootstrap_slopes(t: Array, y: Array, replicates: int, seed: int) -> Array:
-    """Slopes of ``replicates`` row resamples (one index matrix, no Python loop)."""
+@dataclass(frozen=True)
+class TrendDraws:
+    """OLS lines of bootstrap row resamples: each replicate's slope and the means it passes
+    through, so a rate (the slopes) and a level at any year (:meth:`at`) share one resample."""
+
+    slope: Array
+    t_mean: Array
+    y_mean: Array
+
+    def at(self, t: float) -> Array:
+        """Each replicate's fitted value at ``t``."""
+        out: Array = self.y_mean + self.slope * (t - self.t_mean)
+        return out
+
+
+def bootstrap_trends(t: Array, y: Array, replicates: int, seed: int) -> TrendDraws:
+    """OLS lines of ``replicates`` row resamples (one index matrix, no Python loop)."""
     rng = np.random.default_rng(np.random.SeedSequence(seed))
     idx = rng.integers(0, t.size, size=(replicates, t.size))
-    return ols_slopes(t[idx], y[idx])
+    tb, yb = t[idx], y[idx]
+    return TrendDraws(ols_slopes(tb, yb), tb.mean(axis=1), yb.mean(axis=1))
 
 
 @dataclass(frozen=True)
@@ -130,7 +146,7 @@ def fit_rate(
         raise input_error("a trend needs at least 3 models spread over time", got=t.size)
     logy = np.log10(y)
     slope = float(ols_slopes(t, logy))
-    draws = bootstrap_slopes(t, logy, replicates, seed) if replicates else np.array([slope])
+    draws = bootstrap_trends(t, logy, replicates, seed).slope if replicates else np.array([slope])
     lo, hi = percentile_interval(draws, level)
     return 10**slope, float(10**lo), float(10**hi), draws
 
