@@ -30,7 +30,7 @@ from scalewall.claims import (
     to_record,
 )
 from scalewall.forecast.tables import COST_METHODS
-from scalewall.forecast.trends import bootstrap_trends, fit_rate, ols_slopes
+from scalewall.forecast.trends import bootstrap_trends, fit_rate, ols_lines
 from scalewall.resampling import percentile_interval
 from scalewall.storage import read_json
 
@@ -303,7 +303,7 @@ def trend_level(
     d = models[models["top10"] & (models["year"] >= since) & (models[column] > 0)]
     t, y = d["year"].to_numpy(float), np.log10(d[column].to_numpy(float))
     level = bootstrap_trends(t, y, LEVEL_REPLICATES, LEVEL_SEED).at(at)
-    est = y.mean() + float(ols_slopes(t, y)) * (at - t.mean())
+    est = float(ols_lines(t, y).at(at))
     lo, hi = percentile_interval(10**level, 0.9)
     return float(10**est), float(lo), float(hi), int(t.size)
 

@@ -89,26 +89,30 @@ def ols_slopes(t: Array, y: Array) -> Array:
 
 
 @dataclass(frozen=True)
-class TrendDraws:
-    """OLS lines of bootstrap row resamples: each replicate's slope and the means it passes
-    through, so a rate (the slopes) and a level at any year (:meth:`at`) share one resample."""
+class TrendLines:
+    """OLS lines, batched like :func:`ols_slopes`: the slope and the means each line passes
+    through, so a rate (the slopes) and a level at any year (:meth:`at`) come from one fit."""
 
     slope: Array
     t_mean: Array
     y_mean: Array
 
     def at(self, t: float) -> Array:
-        """Each replicate's fitted value at ``t``."""
+        """Each line's value at ``t``."""
         out: Array = self.y_mean + self.slope * (t - self.t_mean)
         return out
 
 
-def bootstrap_trends(t: Array, y: Array, replicates: int, seed: int) -> TrendDraws:
+def ols_lines(t: Array, y: Array) -> TrendLines:
+    """OLS lines along the last axis (batched over leading axes)."""
+    return TrendLines(ols_slopes(t, y), t.mean(axis=-1), y.mean(axis=-1))
+
+
+def bootstrap_trends(t: Array, y: Array, replicates: int, seed: int) -> TrendLines:
     """OLS lines of ``replicates`` row resamples (one index matrix, no Python loop)."""
     rng = np.random.default_rng(np.random.SeedSequence(seed))
     idx = rng.integers(0, t.size, size=(replicates, t.size))
-    tb, yb = t[idx], y[idx]
-    return TrendDraws(ols_slopes(tb, yb), tb.mean(axis=1), yb.mean(axis=1))
+    return ols_lines(t[idx], y[idx])
 
 
 @dataclass(frozen=True)
