@@ -154,6 +154,26 @@ def equivalence_verdict(lo: float | None, hi: float | None, margin: float) -> st
     return PARTLY
 
 
+def range_check(
+    specification: str,
+    value: float | None,
+    lo: float | None,
+    hi: float | None,
+    claimed: tuple[float, float],
+) -> Check:
+    """A robustness check whose verdict is its interval against ``claimed``
+    (:func:`range_verdict`), so a check cannot be read by a different rule than its claim."""
+    return Check(specification, value, lo, hi, range_verdict(lo, hi, claimed))
+
+
+def equivalence_check(
+    specification: str, value: float | None, lo: float | None, hi: float | None, margin: float
+) -> Check:
+    """A robustness check whose verdict is TOST of its interval at ``margin``
+    (:func:`equivalence_verdict`)."""
+    return Check(specification, value, lo, hi, equivalence_verdict(lo, hi, margin))
+
+
 def median_interval(x: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
     """Median with its distribution-free order-statistic interval (binomial, analytic).
 
@@ -423,10 +443,12 @@ __all__ = [
     "claim",
     "command_for",
     "decides",
+    "equivalence_check",
     "equivalence_verdict",
     "from_record",
     "markdown_table",
     "median_interval",
+    "range_check",
     "range_verdict",
     "stability",
     "to_record",

@@ -152,14 +152,8 @@ def backtest(
             exclude_top_loss=exclude_top_loss,
             k=k,
         )
-        table = load_runs(
-            source,
-            columns=column_map(
-                n_col, d_col, c_col, loss_col, group_col, u_col, step_col, hparam_col
-            ),
-            flops=flops,
-            require=("loss",),
-        )
+        cols = column_map(n_col, d_col, c_col, loss_col, group_col, u_col, step_col, hparam_col)
+        table = load_runs(source, columns=cols, flops=flops, require=("loss",))
         laws = [lw.value for lw in (law or [LawName.chinchilla, LawName.power_c])]
         with progress_bar("backtest fits", not quiet) as update:
             res = run_backtest(

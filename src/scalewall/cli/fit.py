@@ -180,14 +180,9 @@ def fit(
         check_count(envelope, "--envelope")
         pins = parse_pins(pin)
         lw = make_law(law, tie=tie, pins=pins, breaks=breaks)
-        table = load_runs(
-            source,
-            columns=column_map(
-                n_col, d_col, c_col, loss_col, group_col, u_col, step_col, hparam_col
-            ),
-            flops=flops,
-            require=(*lw.inputs, "loss", *(("C",) if envelope else ())),
-        )
+        cols = column_map(n_col, d_col, c_col, loss_col, group_col, u_col, step_col, hparam_col)
+        need = (*lw.inputs, "loss", *(("C",) if envelope else ()))
+        table = load_runs(source, columns=cols, flops=flops, require=need)
         kw: dict[str, Any] = dict(
             delta=delta,
             weight=weight,

@@ -28,7 +28,9 @@ from scalewall.claims import (
     ClaimRecord,
     claim,
     command_for,
+    equivalence_check,
     equivalence_verdict,
+    range_check,
     range_verdict,
 )
 from scalewall.downstream.trends import holm, wilson
@@ -87,13 +89,13 @@ def pythia_share(d: Mapping[str, Any]) -> Check:
     """Share of Pythia's above-chance tasks whose last-10x gain is equivalent to zero."""
     rows = _last10x_rows(d["tasks"], d["settings"]["level"])
     k, n, v, lo, hi = equivalence_share(rows[~rows["at_chance"]], MARGIN_PP)
-    return Check(
+    return range_check(
         f"generalisation: Pythia zero-shot tasks, share equivalent within +-{MARGIN_PP:g} pp "
         f"per 10x of size ({k} of {n} above chance)",
         v,
         lo,
         hi,
-        range_verdict(lo, hi, (MANY, 100.0)),
+        (MANY, 100.0),
     )
 
 
@@ -109,13 +111,13 @@ def hub_share(hub: Mapping[str, Any]) -> Check:
         ]
     )
     k, n, v, lo, hi = equivalence_share(rows, margin)
-    return Check(
+    return range_check(
         f"generalisation: Epoch's Benchmarking Hub, share equivalent within +-{margin:g} points "
         f"per 10x of training compute ({k} of {n} unsaturated benchmarks)",
         v,
         lo,
         hi,
-        range_verdict(lo, hi, (MANY, 100.0)),
+        (MANY, 100.0),
     )
 
 
@@ -138,16 +140,12 @@ def claim3_persuasion(eq: Mapping[str, Any], reach: Sequence[Check]) -> ClaimRec
     lo, hi = u["ci90_lo"], u["ci90_hi"]
     verdict = equivalence_verdict(lo, hi, m)
     checks = [
-        Check(
-            "adjusted for task completion",
-            a["difference"],
-            a["ci90_lo"],
-            a["ci90_hi"],
-            equivalence_verdict(a["ci90_lo"], a["ci90_hi"], m),
+        equivalence_check(
+            "adjusted for task completion", a["difference"], a["ci90_lo"], a["ci90_hi"], m
         )
     ]
     checks += [
-        Check(f"margin +-{w:g} points", u["difference"], lo, hi, equivalence_verdict(lo, hi, w))
+        equivalence_check(f"margin +-{w:g} points", u["difference"], lo, hi, w)
         for w in PERSUASION_MARGINS
     ]
     checks += list(reach)
@@ -207,16 +205,12 @@ def claim3(d: Mapping[str, Any], commands: Mapping[str, Sequence[str]]) -> Claim
     checks = []
     for m in MARGINS_PP:
         _, _, mv, mlo, mhi = equivalence_share(above, m)
-        checks.append(Check(f"margin +-{m:g} pp", mv, mlo, mhi, range_verdict(mlo, mhi, claimed)))
+        checks.append(range_check(f"margin +-{m:g} pp", mv, mlo, mhi, claimed))
     _, _, av, alo, ahi = equivalence_share(rows, MARGIN_PP)
-    checks.append(Check("at-chance tasks included", av, alo, ahi, range_verdict(alo, ahi, claimed)))
+    checks.append(range_check("at-chance tasks included", av, alo, ahi, claimed))
     checks.append(
-        Check(
-            f"'many' read as at least {MANY_NEIGHBOUR:g}%",
-            v,
-            lo,
-            hi,
-            range_verdict(lo, hi, (MANY_NEIGHBOUR, 100.0)),
+        range_check(
+            f"'many' read as at least {MANY_NEIGHBOUR:g}%", v, lo, hi, (MANY_NEIGHBOUR, 100.0)
         )
     )
     gains = "; ".join(

@@ -25,11 +25,12 @@ from scalewall.claims import (
     claim,
     command_for,
     from_record,
+    range_check,
     range_verdict,
     to_record,
 )
 from scalewall.forecast.tables import COST_METHODS
-from scalewall.forecast.trends import fit_rate, ols_slopes
+from scalewall.forecast.trends import bootstrap_trends, fit_rate, ols_lines
 from scalewall.resampling import percentile_interval
 from scalewall.storage import read_json
 
@@ -86,12 +87,12 @@ def _frontier_checks(
             if flip:
                 v, lo, hi = 100 * (1 - v), 100 * (1 - hi), 100 * (1 - lo)
             out.append(
-                Check(
+                range_check(
                     f"frontier: {r['frontier']}, since {r['start']:.0f} (n = {r['n']})",
                     v,
                     lo,
                     hi,
-                    range_verdict(lo, hi, band),
+                    band,
                 )
             )
     return out
@@ -109,7 +110,7 @@ def claim5(t: Mapping[str, Any]) -> ClaimRecord:
     v, lo, hi = r["per_year"], r["lo"], r["hi"]
     checks = [
         *_frontier_checks(t, "compute", COMPUTE_BAND),
-        Check("'4-5x' read as 3.5-5.5x", v, lo, hi, range_verdict(lo, hi, COMPUTE_NEIGHBOUR)),
+        range_check("'4-5x' read as 3.5-5.5x", v, lo, hi, COMPUTE_NEIGHBOUR),
     ]
     return replace(
         claim(5),
@@ -210,18 +211,16 @@ def claim6(t: Mapping[str, Any], chips: pd.DataFrame, compare: Mapping[str, Any]
     rv, rlo, rhi = (100 * (1 - r[k]) for k in ("per_year", "hi", "lo"))
     mv, mlo, mhi, mn = price_performance(chips, chip_rows(chips, "ml"), "fp32")
     checks = [
-        Check(
-            f"ML chips only, FP32 (n = {mn})", mv, mlo, mhi, range_verdict(mlo, mhi, DECLINE_BAND)
-        ),
-        Check(
+        range_check(f"ML chips only, FP32 (n = {mn})", mv, mlo, mhi, DECLINE_BAND),
+        range_check(
             f"realised amortized cost per FLOP of frontier runs ({r['frontier']}, n = {r['n']})",
             rv,
             rlo,
             rhi,
-            range_verdict(rlo, rhi, DECLINE_BAND),
+            DECLINE_BAND,
         ),
         *_frontier_checks(compare, "cost_per_flop", DECLINE_BAND, flip=True),
-        Check("'about 35%' read as 25-45%", v, lo, hi, range_verdict(lo, hi, DECLINE_NEIGHBOUR)),
+        range_check("'about 35%' read as 25-45%", v, lo, hi, DECLINE_NEIGHBOUR),
     ]
     return replace(
         claim(6),
@@ -260,20 +259,16 @@ def claim7(
     """Claim 7 on both cost tables; ``compare`` holds the frontier-rule comparison."""
     r, c = rate(t2026, "cost"), rate(t2024, "cost")
     checks = [
-        Check(
+        range_check(
             f"Cottier et al. 2024's snapshot ({c['frontier']}, n = {c['n']})",
             c["per_year"],
             c["lo"],
             c["hi"],
-            range_verdict(c["lo"], c["hi"], TRIPLE_BAND),
+            TRIPLE_BAND,
         ),
         *_frontier_checks(compare, "cost", TRIPLE_BAND),
-        Check(
-            "'roughly triple' read as 2-4x",
-            r["per_year"],
-            r["lo"],
-            r["hi"],
-            range_verdict(r["lo"], r["hi"], TRIPLE_NEIGHBOUR),
+        range_check(
+            "'roughly triple' read as 2-4x", r["per_year"], r["lo"], r["hi"], TRIPLE_NEIGHBOUR
         ),
     ]
     return replace(
@@ -307,12 +302,8 @@ def trend_level(
     ``column`` is the cost method (:data:`scalewall.forecast.tables.COST_METHODS`)."""
     d = models[models["top10"] & (models["year"] >= since) & (models[column] > 0)]
     t, y = d["year"].to_numpy(float), np.log10(d[column].to_numpy(float))
-    rng = np.random.default_rng(np.random.SeedSequence(LEVEL_SEED))
-    idx = rng.integers(0, t.size, size=(LEVEL_REPLICATES, t.size))
-    tb, yb = t[idx], y[idx]
-    slope = ols_slopes(tb, yb)
-    level = yb.mean(axis=1) + slope * (at - tb.mean(axis=1))
-    est = y.mean() + float(ols_slopes(t, y)) * (at - t.mean())
+    level = bootstrap_trends(t, y, LEVEL_REPLICATES, LEVEL_SEED).at(at)
+    est = float(ols_lines(t, y).at(at))
     lo, hi = percentile_interval(10**level, 0.9)
     return float(10**est), float(lo), float(hi), int(t.size)
 
@@ -331,26 +322,10 @@ def claim8(t: Mapping[str, Any], models: pd.DataFrame, latest: float) -> ClaimRe
         if col == "cost" or col not in models or (models[col] > 0).sum() < 5:
             continue
         mv, mlo, mhi, mn = trend_level(models, at, r["start"], col)
-        checks.append(
-            Check(
-                f"cost method: {method} (n = {mn})",
-                mv,
-                mlo,
-                mhi,
-                range_verdict(mlo, mhi, COST_BAND),
-            )
-        )
+        checks.append(range_check(f"cost method: {method} (n = {mn})", mv, mlo, mhi, COST_BAND))
     for since in (2020.0, 2022.0):
         cv, clo, chi, cn = trend_level(models, at, since)
-        checks.append(
-            Check(
-                f"trend since {since:.0f} (n = {cn})",
-                cv,
-                clo,
-                chi,
-                range_verdict(clo, chi, COST_BAND),
-            )
-        )
+        checks.append(range_check(f"trend since {since:.0f} (n = {cn})", cv, clo, chi, COST_BAND))
     return replace(
         claim(8),
         quantity=f"amortized cost of a frontier training run at {at:.1f} (level of the trend)",
@@ -383,9 +358,7 @@ def _years_beyond(year: float) -> str:
 def _year_checks(
     value: float, lo: float, hi: float, ends: Sequence[tuple[str, float]]
 ) -> list[Check]:
-    return [
-        Check(label, value, lo, hi, range_verdict(lo, hi, (-math.inf, end))) for label, end in ends
-    ]
+    return [range_check(label, value, lo, hi, (-math.inf, end)) for label, end in ends]
 
 
 def claim9(f: Mapping[str, Any]) -> ClaimRecord:
@@ -466,31 +439,13 @@ def claim11(f: Mapping[str, Any], overtrained: Mapping[str, Any] | None = None) 
     claimed = (-math.inf, DECADE_END)
     pv, plo, phi = VILLALOBOS_2024
     checks = [
-        Check(
-            "'this decade' read as before 2030",
-            v,
-            lo,
-            hi,
-            range_verdict(lo, hi, (-math.inf, 2030.0)),
-        ),
-        Check(
-            "Villalobos et al. 2024's published 80% interval",
-            pv,
-            plo,
-            phi,
-            range_verdict(plo, phi, claimed),
-        ),
+        range_check("'this decade' read as before 2030", v, lo, hi, (-math.inf, 2030.0)),
+        range_check("Villalobos et al. 2024's published 80% interval", pv, plo, phi, claimed),
     ]
     if overtrained is not None:
         o = overtrained["data_wall"]
         checks.append(
-            Check(
-                "5x overtraining",
-                o["median_year"],
-                o["p10_year"],
-                o["p90_year"],
-                range_verdict(o["p10_year"], o["p90_year"], claimed),
-            )
+            range_check("5x overtraining", o["median_year"], o["p10_year"], o["p90_year"], claimed)
         )
     return replace(
         claim(11),

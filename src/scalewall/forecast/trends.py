@@ -88,11 +88,31 @@ def ols_slopes(t: Array, y: Array) -> Array:
     return out
 
 
-def bootstrap_slopes(t: Array, y: Array, replicates: int, seed: int) -> Array:
-    """Slopes of ``replicates`` row resamples (one index matrix, no Python loop)."""
+@dataclass(frozen=True)
+class TrendLines:
+    """OLS lines, batched like :func:`ols_slopes`: the slope and the means each line passes
+    through, so a rate (the slopes) and a level at any year (:meth:`at`) come from one fit."""
+
+    slope: Array
+    t_mean: Array
+    y_mean: Array
+
+    def at(self, t: float) -> Array:
+        """Each line's value at ``t``."""
+        out: Array = self.y_mean + self.slope * (t - self.t_mean)
+        return out
+
+
+def ols_lines(t: Array, y: Array) -> TrendLines:
+    """OLS lines along the last axis (batched over leading axes)."""
+    return TrendLines(ols_slopes(t, y), t.mean(axis=-1), y.mean(axis=-1))
+
+
+def bootstrap_trends(t: Array, y: Array, replicates: int, seed: int) -> TrendLines:
+    """OLS lines of ``replicates`` row resamples (one index matrix, no Python loop)."""
     rng = np.random.default_rng(np.random.SeedSequence(seed))
     idx = rng.integers(0, t.size, size=(replicates, t.size))
-    return ols_slopes(t[idx], y[idx])
+    return ols_lines(t[idx], y[idx])
 
 
 @dataclass(frozen=True)
@@ -130,7 +150,7 @@ def fit_rate(
         raise input_error("a trend needs at least 3 models spread over time", got=t.size)
     logy = np.log10(y)
     slope = float(ols_slopes(t, logy))
-    draws = bootstrap_slopes(t, logy, replicates, seed) if replicates else np.array([slope])
+    draws = bootstrap_trends(t, logy, replicates, seed).slope if replicates else np.array([slope])
     lo, hi = percentile_interval(draws, level)
     return 10**slope, float(10**lo), float(10**hi), draws
 

@@ -25,6 +25,7 @@ from scalewall.claims import (
     claim,
     command_for,
     median_interval,
+    range_check,
     range_verdict,
 )
 from scalewall.laws.broken import BrokenPowerLaw
@@ -122,9 +123,7 @@ def claim1(folder: Path, commands: Mapping[str, Sequence[str]]) -> ClaimRecord:
     v, lo, hi = envelope_ratio(runs, ENVELOPE_REPLICATES, ENVELOPE_SEED)
     fitted = runs[runs["fitted"]]
     fv, flo, fhi = envelope_ratio(fitted, ENVELOPE_REPLICATES, ENVELOPE_SEED)
-    checks = [
-        Check("frontier of the fitted runs only", fv, flo, fhi, range_verdict(flo, fhi, LESS))
-    ]
+    checks = [range_check("frontier of the fitted runs only", fv, flo, fhi, LESS)]
     key = "reducible_factor_per_10x"
     for proc, label in (
         ("global", "Chinchilla law, global fit"),
@@ -133,13 +132,7 @@ def claim1(folder: Path, commands: Mapping[str, Sequence[str]]) -> ClaimRecord:
         d = read_json(folder / f"fit_{proc}.json")
         a, b = d["derived_ci"][key]
         checks.append(
-            Check(
-                f"{label}: reducible-loss factor per 10x",
-                d["derived"][key],
-                a,
-                b,
-                range_verdict(a, b, LESS),
-            )
+            range_check(f"{label}: reducible-loss factor per 10x", d["derived"][key], a, b, LESS)
         )
     verdict = range_verdict(lo, hi, LESS)
     wall = wall_test(runs)
@@ -223,7 +216,7 @@ def median_check(
 ) -> Check:
     """The median over benchmarks with its 95% order-statistic interval, against ``claimed``."""
     v, lo, hi = median_interval(values.dropna().to_numpy(float))
-    return Check(specification, v, lo, hi, range_verdict(lo, hi, claimed))
+    return range_check(specification, v, lo, hi, claimed)
 
 
 #: Claim 2's readings of 'a 10% improvement' other than the primary (score points): the column
@@ -263,7 +256,7 @@ def benchmark_gain_claim(
         o = hub_readings(payload["benchmarks"])
         checks.append(median_check(f"variant rule '{other}'", o.loc[~o["saturated"], "points"]))
     checks += [
-        Check(f"'about 10%' read as {a:g}-{b:g}%", v, lo, hi, range_verdict(lo, hi, (a, b)))
+        range_check(f"'about 10%' read as {a:g}-{b:g}%", v, lo, hi, (a, b))
         for a, b in ABOUT_10_NEIGHBOURS
     ]
     if loss is not None:
@@ -335,13 +328,13 @@ def loss_edge(folder: Path) -> tuple[float, float, float, float]:
 def loss_check(folder: Path) -> Check:
     """Claim 2's secondary reading as a robustness check: loss, not the claim's quantity."""
     v, lo, hi, c = loss_edge(folder)
-    return Check(
+    return range_check(
         f"secondary: compute-optimal loss (not a benchmark score), {c:.0e}-{10 * c:.0e} FLOPs "
         "(% of loss per 10x)",
         v,
         lo,
         hi,
-        range_verdict(lo, hi, ABOUT_10),
+        ABOUT_10,
     )
 
 
@@ -452,20 +445,17 @@ def measure_repeated(folder: Path, commands: Mapping[str, Sequence[str]]) -> dic
     v, (lo, hi) = 100 * e16["worth_vs_fresh"], (100 * x for x in e16["worth_vs_fresh_ci"])
     claimed = (-math.inf, 100 - FRESH_MARGIN)
     checks = [
-        Check(
+        range_check(
             f"{k} epochs",
             100 * ep[k]["worth_vs_fresh"],
             100 * ep[k]["worth_vs_fresh_ci"][0],
             100 * ep[k]["worth_vs_fresh_ci"][1],
-            range_verdict(
-                100 * ep[k]["worth_vs_fresh_ci"][0], 100 * ep[k]["worth_vs_fresh_ci"][1], claimed
-            ),
+            claimed,
         )
         for k in ep
         if k != "16"
     ] + [
-        Check(f"margin {m:g} points", v, lo, hi, range_verdict(lo, hi, (-math.inf, 100 - m)))
-        for m in FRESH_MARGINS
+        range_check(f"margin {m:g} points", v, lo, hi, (-math.inf, 100 - m)) for m in FRESH_MARGINS
     ]
     pairs = matched_excess(pd.read_csv(folder / "runs.csv"))
     free = []
@@ -474,13 +464,13 @@ def measure_repeated(folder: Path, commands: Mapping[str, Sequence[str]]) -> dic
         label = f"{band[0]:g}-{band[1]:g}" if math.isfinite(band[1]) else f">= {band[0]:g}"
         free.append((label, ev, n))
         checks.append(
-            Check(
+            range_check(
                 f"model-free: loss excess over fresh data at equal N and D, {label} epochs "
                 f"(nats, n = {n} pairs)",
                 ev,
                 elo,
                 ehi,
-                range_verdict(elo, ehi, (EXCESS_MARGIN, math.inf)),
+                (EXCESS_MARGIN, math.inf),
             )
         )
     pub = s["published"]

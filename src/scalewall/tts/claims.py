@@ -27,6 +27,7 @@ from scalewall.claims import (
     ClaimRecord,
     claim,
     command_for,
+    equivalence_check,
     equivalence_verdict,
     range_verdict,
 )
@@ -291,8 +292,7 @@ def claim20(folder: Path, commands: Mapping[str, Sequence[str]]) -> ClaimRecord:
     top = models[-1]
     v, lo, hi = coverage_gain(pk, top, k0, k1)
     checks = [Check(m, *coverage_gain(pk, m, k0, k1), "") for m in models[:-1]] + [
-        Check(f"margin +-{m:g} pp", v, lo, hi, equivalence_verdict(lo, hi, m))
-        for m in CEILING_MARGINS
+        equivalence_check(f"margin +-{m:g} pp", v, lo, hi, m) for m in CEILING_MARGINS
     ]
     checks = [
         c if c.verdict else replace(c, verdict=equivalence_verdict(c.lo, c.hi, CEILING_PP))
