@@ -19,10 +19,13 @@ from scalewall.lm.flops import flops_per_token, non_embedding_params
 from scalewall.lm.ladder import MIN_STEPS, check_design, design_runs, family
 from scalewall.lm.ladder_fit import analyse, ladder_law
 from scalewall.lm.sweep import TIMING_COLUMNS, Sweep, load, parse, run, with_design
+from scalewall.report.figures import make_figures
 from scalewall.report.lm import render_lm
+from scalewall.report.lm_figures import BUILDERS, LADDER_CURVES
 from scalewall.runs.store import run_id
 
 BASE = RunConfig(context=64, batch_size=16, eval_tokens=16_384)
+LADDER_FIGURES = tuple(f"lm_ladder_spec_{q}" for q in LADDER_CURVES)
 V = 512  # the ladder-cpu preset's BPE vocabulary
 
 
@@ -171,7 +174,16 @@ def test_tiny_ladder_end_to_end(tiny_run: tuple[Sweep, Path, dict[str, Any]]) ->
     assert "Ladder checks" in html and "Porian et al. 2024" in html and "refits converged" in html
     assert "Specification curve of the ladder" in html  # its spec curve, with the spread table
     curve = pd.read_csv(tmp_path / "ladder_spec_curve.csv")
-    assert len(curve) == len(lad["spec_curve"]) and set(curve["replicates"]) <= {0, 5}
+    assert len(curve) == len(lad["spec_curve"]) == 4 * lad["spec_curve_summary"]["specs"]
+    fitted = curve[curve["quantity"] != "backtest_error"]  # 5 refits each, from [analysis]
+    assert (fitted["replicates"] == 5).all() and (fitted["failed_replicates"] <= 3 * 5).all()
+    ci = fitted.dropna(subset=["lo", "hi"])  # a tied beta has no interval of its own
+    assert len(ci) >= len(fitted) * 5 // 6 and (ci["lo"] <= ci["hi"]).all()
+    figs = make_figures(tmp_path, [(".", {k: BUILDERS[k] for k in LADDER_FIGURES})])
+    assert [f.name for f in figs] == list(LADDER_FIGURES)
+    html = render_lm(tmp_path, figs)
+    assert all(f'id="fig-{k}"' in html for k in LADDER_FIGURES)
+    assert "bootstrap percentile intervals over 5 bootstrap refits" in html
     # --resume keeps every finished run: nothing is retrained and the table is the same
     finals = {p: p.stat().st_mtime_ns for p in (tmp_path / "runs").glob("*/final.json")}
     table = (tmp_path / "runs.csv").read_text()
