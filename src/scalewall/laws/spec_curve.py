@@ -104,18 +104,20 @@ def param_column(spec: Spec) -> str:
 
 
 def law_for(spec: Spec, form: Law | None = None) -> Law:
-    """The law ``spec`` fits: ``form`` (default Chinchilla's), with alpha = beta for ``-tied``."""
+    """The law ``spec`` fits: ``form`` (default Chinchilla's) with free exponents, or with
+    alpha = beta for ``<name>-tied`` (whether ``form`` itself was tied or not)."""
     base = form if form is not None else make_law("chinchilla")
     if spec.law not in (base.name, f"{base.name}-tied"):
         raise input_error(
             f"specification law '{spec.law}' is not a variant of '{base.name}'",
             fix=f"use '{base.name}' or '{base.name}-tied'",
         )
-    if spec.law == base.name:
-        return base
-    if not isinstance(base, Chinchilla | DataConstrained):
+    tied = spec.law != base.name
+    if isinstance(base, Chinchilla | DataConstrained):
+        return replace(base, tied=tied)
+    if tied:
         raise input_error(f"law '{base.name}' has no exponents to tie")
-    return replace(base, tied=True)
+    return base
 
 
 def choices(runs: pd.DataFrame, *, d_from_c: bool = False) -> dict[str, tuple[str, ...]]:

@@ -110,9 +110,12 @@ def curve_runs(table: pd.DataFrame) -> pd.DataFrame:
 def specifications(table: pd.DataFrame, law: Law, design: str) -> tuple[list[Spec], Spec]:
     """Every specification of the ladder's curve, and the reference (the main fit's choices)."""
     select = choices(table)["select"][0]  # 'best' where seeds repeat a run, as the main fit
-    reference = Spec(law=law.name, params="non-embedding", select=select)
+    tied = f"{law.name}-tied"
+    reference = Spec(
+        law=tied if getattr(law, "tied", False) else law.name, params="non-embedding", select=select
+    )
     options = {
-        "law": (law.name, f"{law.name}-tied"),
+        "law": (law.name, tied),
         "objective": ("huber-log", "mse-log"),
         "params": ("non-embedding", "total") if "N_total" in table else ("non-embedding",),
         "subset": ("all", *subsets(table, design)),

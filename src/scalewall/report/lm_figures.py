@@ -100,14 +100,16 @@ def ladder(folder: Path) -> dict[str, Any]:
 def ladder_caption(s: dict[str, Any]) -> str:
     """What the ladder's specification curve varies, and what its bars are."""
     varied = "; ".join(f"{f}: {' / '.join(v)}" for f, v in s["varied"].items())
+    ref = s["reference"]
     subsets = "; ".join(f"{k}: {v}" for k, v in s["subsets"].items())
     return (
         f"The ladder's law refitted under {s['specs']} specifications ({varied}). Subsets: "
         f"{subsets}. Bars: {s['interval']} intervals over {s['replicates']} bootstrap refits "
         f"per specification ({s['failed_replicates']} failure flags in all: refits not "
         "converged or ending on a search bound, so bars that touch a bound are as wide as the "
-        "search, not as the data allow). Orange: the main fit (non-embedding N, Huber on log "
-        "loss, free exponents, every run)."
+        "search, not as the data allow). Orange: the main fit's choices ("
+        + ", ".join(f"{f} {ref[f]}" for f in ("law", "objective", "params", "subset"))
+        + ")."
     )
 
 
