@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from scalewall.errors import InputError
+from scalewall.laws.data_constrained import DataConstrained
 from scalewall.laws.forms import Chinchilla
 from scalewall.laws.spec_curve import (
     NONEMBEDDING_COLUMN,
@@ -17,6 +19,7 @@ from scalewall.laws.spec_curve import (
     Spec,
     all_specs,
     choices,
+    law_for,
     load_for_curve,
     payload,
     spec_curve,
@@ -92,6 +95,28 @@ def test_subsets_and_selection(exact):
     assert small["N"].min() > exact["N"].min() and small["N"].nunique() == 5
     under, _ = table_for(exact, Spec(subset="drop-undertrained"))
     assert (under["D"] / under["N"]).min() >= 5 and len(under) < len(exact)
+
+
+def test_another_law_and_a_caller_subset(exact):
+    """A two-exponent form other than Chinchilla's (the data-constrained law, every run on
+    fresh data, so it reduces to Chinchilla's) and a named subset of the caller's."""
+    runs = exact.assign(unique_tokens=exact["D"])
+    law = DataConstrained(base={"R_D_star": 15.4, "R_N_star": 1e4})  # pinned: no repeats to fit
+    keep_large = {"large": lambda df: df["N"] >= np.median(df["N"])}
+    specs = [Spec(law="data-constrained"), Spec(law="data-constrained-tied", subset="large")]
+    t = spec_curve(runs, specs=specs, bootstrap=0, law=law, subsets=keep_large)
+    assert (t["status"] == "ok").all()
+    assert _value(t, "alpha", law="data-constrained") == pytest.approx(TRUE["alpha"], rel=1e-3)
+    tied = t[t["law"] == "data-constrained-tied"]
+    assert (tied["n_points"] == len(exact) // 2).all()
+    assert _value(t, "beta", law="data-constrained-tied") == _value(
+        t, "alpha", law="data-constrained-tied"
+    )
+    assert law_for(Spec(law="data-constrained-tied"), law).tied
+    with pytest.raises(InputError, match="not a variant"):
+        law_for(Spec(), law)
+    with pytest.raises(InputError, match="unknown subset"):
+        table_for(exact, Spec(subset="largest"))
 
 
 def test_a_specification_that_cannot_be_fitted_stays_as_a_row(exact):

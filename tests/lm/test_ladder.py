@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -17,11 +18,14 @@ from scalewall.lm.config import RunConfig
 from scalewall.lm.flops import flops_per_token, non_embedding_params
 from scalewall.lm.ladder import MIN_BATCH, MIN_STEPS, check_design, design_runs, family
 from scalewall.lm.ladder_fit import analyse, ladder_law
-from scalewall.lm.sweep import load, parse, run, with_design
+from scalewall.lm.sweep import TIMING_COLUMNS, Sweep, load, parse, run, with_design
+from scalewall.report.figures import make_figures
 from scalewall.report.lm import render_lm
+from scalewall.report.lm_figures import BUILDERS, LADDER_CURVES
 from scalewall.runs.store import run_id
 
 BASE = RunConfig(context=64, batch_size=16, eval_tokens=16_384)
+LADDER_FIGURES = tuple(f"lm_ladder_spec_{q}" for q in LADDER_CURVES)
 V = 512  # the ladder-cpu preset's BPE vocabulary
 
 
@@ -134,14 +138,24 @@ def tiny_ladder(corpus: Path) -> dict[str, object]:
             "spread": 2.0,
             "sizes_per_level": 3,
         },
-        "analysis": {"bootstrap": 20, "concept_frequency": False},
+        "analysis": {"bootstrap": 20, "spec_bootstrap": 5, "concept_frequency": False},
     }
 
 
-def test_tiny_ladder_end_to_end(corpus: Path, tmp_path: Path) -> None:
-    """The test-sized ladder: 3 levels x 3 sizes, its law, the checks and the backtest."""
+@pytest.fixture(scope="module")
+def tiny_run(
+    corpus: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Sweep, Path, dict[str, Any]]:
+    """The tiny ladder trained once through the local executor (in-process): its output folder
+    and ``--json`` payload, shared by the end-to-end and the Ray test."""
     sweep = parse(tiny_ladder(corpus), "tiny.toml")
-    payload = run(sweep, tmp_path, workers=1)
+    out = tmp_path_factory.mktemp("tiny-ladder")
+    return sweep, out, run(sweep, out, workers=1)
+
+
+def test_tiny_ladder_end_to_end(tiny_run: tuple[Sweep, Path, dict[str, Any]]) -> None:
+    """The test-sized ladder: 3 levels x 3 sizes, its law, the checks and the backtest."""
+    sweep, tmp_path, payload = tiny_run
     lad = payload["ladder"]
     assert payload["n_runs"] == 9
     assert lad["law"] == ("data-constrained" if lad["max_epochs"] > 1 else "chinchilla")
@@ -158,6 +172,18 @@ def test_tiny_ladder_end_to_end(corpus: Path, tmp_path: Path) -> None:
     assert json.loads((tmp_path / "ladder.json").read_text())["design"] == "isoflop"
     html = render_lm(tmp_path, [])  # the report's own-LM section lists the checks and rules
     assert "Ladder checks" in html and "Porian et al. 2024" in html and "refits converged" in html
+    assert "Specification curve of the ladder" in html  # its spec curve, with the spread table
+    curve = pd.read_csv(tmp_path / "ladder_spec_curve.csv")
+    assert len(curve) == len(lad["spec_curve"]) == 4 * lad["spec_curve_summary"]["specs"]
+    fitted = curve[curve["quantity"] != "backtest_error"]  # 5 refits each, from [analysis]
+    assert (fitted["replicates"] == 5).all() and (fitted["failed_replicates"] <= 3 * 5).all()
+    ci = fitted.dropna(subset=["lo", "hi"])  # a tied beta has no interval of its own
+    assert len(ci) >= len(fitted) * 5 // 6 and (ci["lo"] <= ci["hi"]).all()
+    figs = make_figures(tmp_path, [(".", {k: BUILDERS[k] for k in LADDER_FIGURES})])
+    assert [f.name for f in figs] == list(LADDER_FIGURES)
+    html = render_lm(tmp_path, figs)
+    assert all(f'id="fig-{k}"' in html for k in LADDER_FIGURES)
+    assert "bootstrap percentile intervals over 5 bootstrap refits" in html
     # --resume keeps every finished run: nothing is retrained and the table is the same
     finals = {p: p.stat().st_mtime_ns for p in (tmp_path / "runs").glob("*/final.json")}
     table = (tmp_path / "runs.csv").read_text()
@@ -165,6 +191,33 @@ def test_tiny_ladder_end_to_end(corpus: Path, tmp_path: Path) -> None:
     assert again["ladder"]["backtest"] == lad["backtest"]
     assert {p: p.stat().st_mtime_ns for p in finals} == finals and len(finals) == 9
     assert (tmp_path / "runs.csv").read_text() == table
+
+
+def final_losses(out: Path) -> dict[str, float]:
+    """Each stored run's held-out loss at full precision, by run id."""
+    return {p.parent.name: json.loads(p.read_text())["loss"] for p in out.glob("runs/*/final.json")}
+
+
+def test_ray_gives_the_local_ladder(
+    tiny_run: tuple[Sweep, Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    """The tiny ladder through a real local Ray: the same runs, losses equal to the last bit
+    (batches are a pure function of seed and step), hence the same table and ladder fits."""
+    ray = pytest.importorskip("ray")
+    sweep, local_out, local = tiny_run
+    ray.init(num_cpus=1, include_dashboard=False, log_to_driver=False)
+    try:
+        remote = run(sweep, tmp_path, executor="ray")
+    finally:
+        ray.shutdown()
+    losses = final_losses(tmp_path)
+    assert len(losses) == 9 and losses == final_losses(local_out)
+    tables = [
+        pd.read_csv(p / "runs.csv").drop(columns=list(TIMING_COLUMNS))
+        for p in (local_out, tmp_path)
+    ]
+    pd.testing.assert_frame_equal(*tables, check_exact=True)
+    assert remote["fit"] == local["fit"] and remote["ladder"] == local["ladder"]
 
 
 def test_cli_design_and_budget_override(corpus: Path, tmp_path: Path) -> None:

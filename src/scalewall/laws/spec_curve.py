@@ -13,7 +13,9 @@ quantity moves and which choice moves it most.
 The choices (fields of :class:`Spec`):
 
 ``law``
-    ``chinchilla`` (free exponents) or ``chinchilla-tied`` (alpha = beta, Muennighoff et al. 2023).
+    ``chinchilla`` (free exponents) or ``chinchilla-tied`` (alpha = beta, Muennighoff et al. 2023);
+    with another two-exponent form passed as ``law`` (the data-constrained law of a designed
+    ladder), its name and its name with ``-tied``.
 ``objective``
     ``huber-log``, ``mse-log``, ``mse``, ``asymmetric`` (:mod:`scalewall.laws.objectives`).
 ``params``
@@ -27,7 +29,9 @@ The choices (fields of :class:`Spec`):
 ``subset``
     ``all``; ``drop-smallest`` (the smallest quarter of the distinct model sizes); or
     ``drop-undertrained`` (runs with fewer than :data:`UNDERTRAINED_TOKENS_PER_PARAM` tokens
-    per parameter, a quarter of the compute-optimal 20 of Hoffmann et al. 2022, Table 3).
+    per parameter, a quarter of the compute-optimal 20 of Hoffmann et al. 2022, Table 3); a
+    caller may add named subsets of its own (``subsets``: a designed ladder drops its smallest
+    compute level, or its shortest runs).
 ``select``
     When several runs share (N, D) (a learning-rate sweep): ``best`` (lowest loss, Li et al.'s
     default) or ``mean``; ``all`` when every (N, D) is unique.
@@ -36,8 +40,8 @@ The choices (fields of :class:`Spec`):
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +50,9 @@ import pandas as pd
 from scalewall.data.runs import OPTIONAL, load_runs, read_source, select_runs
 from scalewall.errors import InputError, ScalewallError, input_error
 from scalewall.laws.api import CHINCHILLA_COMPUTE, fit
+from scalewall.laws.catalog import make_law
+from scalewall.laws.data_constrained import DataConstrained
+from scalewall.laws.forms import Chinchilla, Law
 from scalewall.laws.objectives import ObjectiveName
 from scalewall.laws.result import FitResult
 
@@ -87,6 +94,30 @@ class Spec:
 
 
 SPEC_FIELDS = tuple(f.name for f in fields(Spec))
+#: A named subset of runs: the runs table in, a boolean mask of the rows to keep out.
+RowFilter = Callable[[pd.DataFrame], "np.ndarray | pd.Series"]
+
+
+def param_column(spec: Spec) -> str:
+    """The runs-table column that counts parameters under ``spec``."""
+    return NONEMBEDDING_COLUMN if spec.params == "non-embedding" else "N"
+
+
+def law_for(spec: Spec, form: Law | None = None) -> Law:
+    """The law ``spec`` fits: ``form`` (default Chinchilla's) with free exponents, or with
+    alpha = beta for ``<name>-tied`` (whether ``form`` itself was tied or not)."""
+    base = form if form is not None else make_law("chinchilla")
+    if spec.law not in (base.name, f"{base.name}-tied"):
+        raise input_error(
+            f"specification law '{spec.law}' is not a variant of '{base.name}'",
+            fix=f"use '{base.name}' or '{base.name}-tied'",
+        )
+    tied = spec.law != base.name
+    if isinstance(base, Chinchilla | DataConstrained):
+        return replace(base, tied=tied)
+    if tied:
+        raise input_error(f"law '{base.name}' has no exponents to tie")
+    return base
 
 
 def choices(runs: pd.DataFrame, *, d_from_c: bool = False) -> dict[str, tuple[str, ...]]:
@@ -179,22 +210,37 @@ def _flop_factor(runs: pd.DataFrame, spec: Spec, N: pd.Series) -> float:
 
 
 def table_for(
-    runs: pd.DataFrame, spec: Spec, *, d_from_c: bool = False
+    runs: pd.DataFrame,
+    spec: Spec,
+    *,
+    d_from_c: bool = False,
+    law: Law | None = None,
+    subsets: Mapping[str, RowFilter] | None = None,
 ) -> tuple[pd.DataFrame, float]:
-    """The runs one specification fits (N, D, loss[, group]) and its FLOPs per parameter-token."""
+    """The runs one specification fits (the law's inputs, loss[, group]) and its FLOPs per
+    parameter-token; ``subsets`` adds named row filters to the built-in ones."""
     df = runs.copy()
-    n_col = NONEMBEDDING_COLUMN if spec.params == "non-embedding" else "N"
+    n_col = param_column(spec)
     k = _flop_factor(df, spec, df[n_col])
     if d_from_c:  # tokens were derived from C with 6ND: rederive them with this accounting
         df["D"] = df["C"] / (k * df["N"])
-    if spec.subset == "drop-smallest":
+    extra = subsets or {}
+    if spec.subset in extra:
+        df = df[np.asarray(extra[spec.subset](df), dtype=bool)]
+    elif spec.subset == "drop-smallest":
         sizes = np.sort(df["N"].unique())
         cut = sizes[max(1, int(SMALLEST_SHARE * sizes.size)) - 1]
         df = df[df["N"] > cut]
     elif spec.subset == "drop-undertrained":
         df = df[df["D"] / df["N"] >= UNDERTRAINED_TOKENS_PER_PARAM]
+    elif spec.subset != "all":
+        raise input_error(
+            f"unknown subset '{spec.subset}'",
+            fix=", ".join(["all", "drop-smallest", "drop-undertrained", *extra]),
+        )
     df = df.assign(N=df[n_col])
-    keys = ["N", "D", *(["group"] if "group" in df else [])]
+    inputs = law.inputs if law is not None else ("N", "D")
+    keys = [*(c for c in inputs if c != "group"), *(["group"] if "group" in df else [])]
     df, _ = select_runs(df[[*keys, "loss"]], spec.select)
     return df.reset_index(drop=True), k
 
@@ -241,6 +287,9 @@ def spec_curve(
     seed: int = 0,
     level: float = 0.95,
     source: str = "table",
+    law: Law | None = None,
+    subsets: Mapping[str, RowFilter] | None = None,
+    force: bool = False,
 ) -> pd.DataFrame:
     """Refit under every specification; one row per specification x quantity.
 
@@ -255,6 +304,14 @@ def spec_curve(
         The table's D was derived from C as C / (6N); the FLOP choice then rederives it.
     bootstrap, seed, level
         Bootstrap refits per specification (0: no intervals), their seed and the interval level.
+    law : Law, optional
+        The form each specification refits (default Chinchilla's); a specification's ``law`` is
+        its name, or its name with ``-tied`` (:func:`law_for`).
+    subsets : mapping, optional
+        Named row filters offered as further ``subset`` options (:func:`table_for`).
+    force : bool
+        Fit even where the data cannot identify the exponents (the fit's warnings say so), as
+        the fit being checked did; otherwise such a specification is a row with its reason.
 
     Returns
     -------
@@ -277,13 +334,12 @@ def spec_curve(
     far = 10.0 * float((runs["C"] if "C" in runs else 6.0 * runs["N"] * runs["D"]).max())
     rows: list[dict[str, object]] = []
     for spec in todo:
-        df, k = table_for(runs, spec, d_from_c=d_from_c)
+        df, k = table_for(runs, spec, d_from_c=d_from_c, law=law, subsets=subsets)
         try:
             res = fit(
                 df,
-                "chinchilla",
+                law_for(spec, law),
                 spec.objective,
-                tie=spec.law == "chinchilla-tied",
                 bootstrap=bootstrap,
                 seed=seed,
                 level=level,
@@ -292,6 +348,7 @@ def spec_curve(
                 source=source,
                 select="all",  # table_for already applied this specification's selection
                 pool=True,  # one law per specification; groups are a choice of their own
+                force=force,
             )
         except (InputError, ScalewallError) as exc:
             rows += [
@@ -388,7 +445,9 @@ __all__ = [
     "Spec",
     "all_specs",
     "choices",
+    "law_for",
     "load_for_curve",
+    "param_column",
     "payload",
     "spec_curve",
     "spread",

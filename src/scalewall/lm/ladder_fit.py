@@ -168,9 +168,17 @@ def envelope(res: FitResult, table: pd.DataFrame) -> dict[str, Any]:
 
 
 def analyse(
-    table: pd.DataFrame, design: str, bootstrap: int, seed: int, level: float
+    table: pd.DataFrame,
+    design: str,
+    bootstrap: int,
+    seed: int,
+    level: float,
+    spec_bootstrap: int | None = None,
 ) -> tuple[FitResult, dict[str, Any]]:
-    """The ladder's fit and its checks (the ``ladder`` object of ``scalewall sweep --json``)."""
+    """The ladder's fit and its checks (the ``ladder`` object of ``scalewall sweep --json``);
+    ``spec_bootstrap``: refits per specification of :mod:`scalewall.lm.ladder_spec`."""
+    from scalewall.lm import ladder_spec  # it builds on this module
+
     law, why = ladder_law(table)
     res = _fit(table, law, bootstrap, seed, level)
     at_bound = res.diagnostics.get("params_at_bound") or []
@@ -192,12 +200,15 @@ def analyse(
         "backtest": backtest_top(table, law, design, bootstrap, seed, level),
         "envelope": envelope(res, table),
         "rules": sorted(set(table["rules"])) if "rules" in table else [],
+        **ladder_spec.payload(table, law, design, spec_bootstrap, seed, level),
     }
     return res, summary
 
 
 def summary_lines(lad: dict[str, Any]) -> list[str]:
     """The ladder's checks as plain sentences (the CLI summary and the report's own-LM text)."""
+    from scalewall.lm.ladder_spec import summary_line
+
     bt, env = lad["backtest"], lad["envelope"]
     lo, hi = lad["E_bounds"]
     ci = lad["E_ci"] or [float("nan"), float("nan")]
@@ -213,7 +224,7 @@ def summary_lines(lad: dict[str, Any]) -> list[str]:
         f"run {bt['largest_run_relative_error']:+.2%}",
         f"frontier: {env['caption']}" + (f" ({env['rule']})" if env.get("rule") else ""),
     ]
-    return lines + [f"per-size rules: {r}" for r in lad["rules"] if r]
+    return lines + summary_line(lad) + [f"per-size rules: {r}" for r in lad["rules"] if r]
 
 
 __all__ = [

@@ -4,7 +4,7 @@ A sweep file has top-level ``name``, ``kind`` (``scaling``, ``repeat`` or ``coll
 ``seeds``, and the tables ``[base]`` (:class:`~scalewall.lm.config.RunConfig` keys shared by all
 runs), ``[[models]]`` (one table of RunConfig keys per model size), ``[grid]`` (``tokens`` for
 scaling; ``unique_tokens``, ``epochs`` and ``fresh`` for repeat), ``[analysis]`` (``bootstrap``,
-``seed``, ``concept_frequency``) and ``[collapse]`` (see :mod:`scalewall.lm.collapse`). A scaling
+``seed``, ``concept_frequency``, ``level``, ``spec_bootstrap``) and ``[collapse]`` (see :mod:`scalewall.lm.collapse`). A scaling
 sweep may instead give a ``[design]`` table (``kind = "isoflop"`` or ``"chinchilla"``, ``budget``
 in FLOPs; see :mod:`scalewall.lm.ladder`), which lays out the models and token counts itself.
 Unknown keys fail with one line naming the key.
@@ -39,7 +39,7 @@ TOP_KEYS = (
     "design",
 )
 GRID_KEYS = {"scaling": ("tokens",), "repeat": ("unique_tokens", "epochs", "fresh"), "collapse": ()}
-ANALYSIS_KEYS = ("bootstrap", "seed", "concept_frequency", "level")
+ANALYSIS_KEYS = ("bootstrap", "seed", "concept_frequency", "level", "spec_bootstrap")
 TRAIN_JOB = "scalewall.lm.train:job"
 Progress = Callable[[int, int], None]
 
@@ -355,9 +355,12 @@ def _analyse_runs(
     if sweep.design:
         from scalewall.lm.ladder_fit import analyse
 
-        res, payload["ladder"] = analyse(table, sweep.design["kind"], boot, seed, level)
+        res, payload["ladder"] = analyse(
+            table, sweep.design["kind"], boot, seed, level, a.get("spec_bootstrap")
+        )
         payload["fit"] = res.to_dict()
         write_json(out / "ladder.json", payload["ladder"])
+        write_csv(out / "ladder_spec_curve.csv", pd.DataFrame(payload["ladder"]["spec_curve"]))
     elif sweep.kind == "scaling":
         res = ex.scaling_fit(table, boot, seed, level)
         if boot > 0:

@@ -42,8 +42,9 @@ OKABE_ITO = (
 #: Grey for reference lines and published values.
 REFERENCE = "#444444"
 
-#: ``build(section_folder) -> (figure, title, caption)``.
-FigureBuilder = Callable[[Path], tuple[Figure, str, str]]
+#: ``build(section_folder) -> (figure, title, caption)``, or None when the folder holds nothing
+#: for this figure to draw (an optional result, such as a designed ladder's specification curve).
+FigureBuilder = Callable[[Path], tuple[Figure, str, str] | None]
 
 STYLE: dict[RcKeyType, Any] = {
     "font.size": 9,
@@ -171,7 +172,7 @@ def make_figures(
     """Draw each group's figures from its section folder; save them as SVG and PNG in ``figures/``.
 
     ``groups`` is a list of ``(section folder, {file stem: builder})``; a group whose folder is
-    missing is skipped.
+    missing is skipped, and so is a builder that returns None.
     """
     root = Path(results_dir)
     out: list[FigureFile] = []
@@ -180,7 +181,10 @@ def make_figures(
             if not (root / section).is_dir():
                 continue
             for name, build in builders.items():
-                fig, title, caption = build(root / section)
+                built = build(root / section)
+                if built is None:
+                    continue
+                fig, title, caption = built
                 tidy(fig)
                 svg, png = root / "figures" / f"{name}.svg", root / "figures" / f"{name}.png"
                 _save(fig, svg, "svg")

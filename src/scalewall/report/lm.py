@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 from pathlib import Path
 
@@ -19,6 +19,23 @@ from scalewall.report.common import (
     table,
 )
 from scalewall.report.part import ReportPart
+from scalewall.report.spec_curve import spread_table
+
+
+def ladder_spec_html(folder: Path, fig_html: Mapping[str, str]) -> str:
+    """The ladder's specification curve: the spread of each quantity and the figures."""
+    lad = lm_figures.ladder(folder)
+    if not lad:
+        return ""
+    s = lad["spec_curve_summary"]
+    return (
+        "<h3>Specification curve of the ladder's fit</h3><p>"
+        + escape(lm_figures.ladder_caption(s))
+        + " The shift is the largest difference between the medians of one choice's "
+        "options.</p>"
+        + spread_table(s["spread"], s["quantities"])
+        + "".join(fig_html.get(f"lm_ladder_spec_{q}", "") for q in lm_figures.LADDER_CURVES)
+    )
 
 
 def render_lm(folder: Path, figs: Sequence[FigureFile]) -> str:
@@ -59,6 +76,7 @@ def render_lm(folder: Path, figs: Sequence[FigureFile]) -> str:
             "<h3>Ladder checks</h3><ul>"
             + "".join(f"<li>{escape(x)}</li>" for x in summary_lines(sw["ladder"]))
             + "</ul>"
+            + ladder_spec_html(folder, fig_html)
         )
     cf_html = ""
     if sw.get("concept_frequency"):

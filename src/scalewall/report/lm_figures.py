@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pandas as pd
 from matplotlib.figure import Figure
 
 from scalewall.laws.envelope import frontier_outside_runs
+from scalewall.laws.spec_curve import Spec
 from scalewall.report.common import read_csv, read_json
 from scalewall.report.figures import OKABE_ITO, REFERENCE, FigureBuilder
+from scalewall.report.spec_curve import curve_figure
+
+#: Quantities of a designed ladder's specification curve drawn in the report.
+LADDER_CURVES = ("E", "alpha")
 
 
 def envelope_note(folder: Path) -> str:
@@ -82,9 +89,55 @@ def concept_frequency(folder: Path) -> tuple[Figure, str, str]:
     )
 
 
+def ladder(folder: Path) -> dict[str, Any]:
+    """The sweep's ``ladder`` object with its specification curve, or {} (no designed ladder)."""
+    if not (folder / "sweep.json").is_file():
+        return {}
+    lad = read_json(folder / "sweep.json").get("ladder") or {}
+    return lad if lad.get("spec_curve_summary") else {}
+
+
+def ladder_caption(s: dict[str, Any]) -> str:
+    """What the ladder's specification curve varies, and what its bars are."""
+    varied = "; ".join(f"{f}: {' / '.join(v)}" for f, v in s["varied"].items())
+    ref = s["reference"]
+    subsets = "; ".join(f"{k}: {v}" for k, v in s["subsets"].items())
+    return (
+        f"The ladder's law refitted under {s['specs']} specifications ({varied}). Subsets: "
+        f"{subsets}. Bars: {s['interval']} intervals over {s['replicates']} bootstrap refits "
+        f"per specification ({s['failed_replicates']} failure flags in all: refits not "
+        "converged or ending on a search bound, so bars that touch a bound are as wide as the "
+        "search, not as the data allow). Orange: the main fit's choices ("
+        + ", ".join(f"{f} {ref[f]}" for f in ("law", "objective", "params", "subset"))
+        + ")."
+    )
+
+
+def ladder_spec_curve(quantity: str) -> FigureBuilder:
+    """The builder of one quantity's ladder specification curve (None without a ladder)."""
+
+    def build(folder: Path) -> tuple[Figure, str, str] | None:
+        lad = ladder(folder)
+        if not lad:
+            return None
+        s = lad["spec_curve_summary"]
+        fig = curve_figure(
+            pd.DataFrame(lad["spec_curve"]),
+            quantity,
+            s["level"],
+            reference=Spec(**s["reference"]),
+            description=s["quantities"][quantity],
+        )
+        title = f"Specification curve of the ladder's fit: {quantity}"
+        return fig, title, ladder_caption(s)
+
+    return build
+
+
 BUILDERS: dict[str, FigureBuilder] = {
     "lm_loss_vs_compute": loss_vs_compute,
     "lm_concept_frequency": concept_frequency,
+    **{f"lm_ladder_spec_{q}": ladder_spec_curve(q) for q in LADDER_CURVES},
 }
 
 __all__ = ["BUILDERS"]

@@ -7,9 +7,10 @@ an indicator panel that marks which option of each choice the specification took
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 from pathlib import Path
+from typing import Any
 
 import matplotlib as mpl
 import numpy as np
@@ -24,8 +25,19 @@ from scalewall.report.part import ReportPart
 LOG_QUANTITIES = ("tokens_per_param",)  # spans decades across specifications
 
 
-def curve_figure(rows: pd.DataFrame, quantity: str, level: float) -> Figure:
-    """Estimates of ``quantity`` sorted, with intervals, over the indicator panel of choices."""
+def curve_figure(
+    rows: pd.DataFrame,
+    quantity: str,
+    level: float,
+    *,
+    reference: Spec | None = None,
+    description: str | None = None,
+) -> Figure:
+    """Estimates of ``quantity`` sorted, with intervals, over the indicator panel of choices.
+
+    ``reference`` (default :class:`Spec`) is drawn in orange; ``description`` titles the panel
+    (default: the quantity's entry in :data:`QUANTITIES`).
+    """
     g = rows[(rows["quantity"] == quantity) & (rows["status"] == "ok")]
     g = g.sort_values("value", kind="stable").reset_index(drop=True)
     varied = [f for f in SPEC_FIELDS if g[f].nunique() > 1]
@@ -35,7 +47,7 @@ def curve_figure(rows: pd.DataFrame, quantity: str, level: float) -> Figure:
     x = np.arange(len(g))
     ref = np.ones(len(g), dtype=bool)
     for f in SPEC_FIELDS:
-        default = getattr(Spec(), f)
+        default = getattr(reference or Spec(), f)
         ref &= (g[f] == (default if default in set(g[f]) else g[f].iloc[0])).to_numpy()
     colour = np.where(ref, OKABE_ITO[1], OKABE_ITO[0])
     has_ci = g["lo"].notna() & g["hi"].notna()
@@ -45,7 +57,7 @@ def curve_figure(rows: pd.DataFrame, quantity: str, level: float) -> Figure:
         top.set_yscale("log")
     top.set_ylabel(quantity.replace("_", " "))
     top.set_title(
-        f"{QUANTITIES[quantity]}\n{len(g)} specifications, sorted; bars: {round(100 * level)}% "
+        f"{description or QUANTITIES[quantity]}\n{len(g)} specifications, sorted; bars: {round(100 * level)}% "
         "bootstrap percentile intervals; orange: the reference specification",
         fontsize=8,
         loc="left",
@@ -78,27 +90,31 @@ def _tokens_curve(folder: Path) -> tuple[Figure, str, str]:
     return fig, title, caption
 
 
-def render_spec_curve(folder: Path, figs: Sequence[FigureFile]) -> str:
-    """The section: what was varied, the spread of every quantity, the figure."""
-    doc = read_json(folder / "spec_curve.json")
-    rows = pd.DataFrame(doc["rows"])
-    body = []
-    for s in doc["summary"]:
-        body.append(
-            [
-                escape(QUANTITIES[s["quantity"]]),
-                fmt_num(s["reference"])[0],
-                fmt_num(s["min"])[0],
-                fmt_num(s["median"])[0],
-                fmt_num(s["max"])[0],
-                f"{escape(s['moved_most_by'])} ({fmt_num(s['shift_of_medians'])[0]})",
-            ]
-        )
-    tab = table(
+def spread_table(summary: Sequence[Mapping[str, Any]], quantities: Mapping[str, str]) -> str:
+    """The spread of each quantity (:func:`scalewall.laws.spec_curve.spread` records) as HTML."""
+    body = [
+        [
+            escape(quantities[s["quantity"]]),
+            fmt_num(s["reference"])[0],
+            fmt_num(s["min"])[0],
+            fmt_num(s["median"])[0],
+            fmt_num(s["max"])[0],
+            f"{escape(s['moved_most_by'])} ({fmt_num(s['shift_of_medians'])[0]})",
+        ]
+        for s in summary
+    ]
+    return table(
         ["quantity", "reference fit", "min", "median", "max", "choice that moves it most"],
         body,
         numeric=[False, True, True, True, True, False],
     )
+
+
+def render_spec_curve(folder: Path, figs: Sequence[FigureFile]) -> str:
+    """The section: what was varied, the spread of every quantity, the figure."""
+    doc = read_json(folder / "spec_curve.json")
+    rows = pd.DataFrame(doc["rows"])
+    tab = spread_table(doc["summary"], QUANTITIES)
     per_spec = rows.drop_duplicates(subset=list(SPEC_FIELDS))
     failed = int((per_spec["status"] != "ok").sum())
     bad = int(per_spec["failed_replicates"].fillna(0).sum())
