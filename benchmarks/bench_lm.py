@@ -6,7 +6,8 @@
    character model, and the largest model of the ``ladder-cpu`` design, read from the preset
    (its corpus, BPE vocabulary, context, batch and per-size learning rate), so a change of the
    design moves this row with it. Median of ``--repeats`` after a warm-up, ours and plain
-   alternating so that load from other jobs hits both alike; one thread.
+   alternating so that load from other jobs hits both alike; one thread. On a shared machine
+   ``--cpu-clock`` times these CPU rows in this process's CPU seconds instead of wall seconds.
 2. Sweep wall time of the local executor with 2 processes against the same runs one after another
    (``workers=1``): ``speedup = sequential / parallel``.
 3. On CUDA only, the largest ``ladder-gpu`` model under bf16 autocast, ours against plain, and
@@ -27,6 +28,8 @@ import os
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +52,23 @@ def _sync(device: torch.device) -> None:
     """Wait for queued CUDA work, so the clock measures it (a no-op on CPU)."""
     if device.type == "cuda":
         torch.cuda.synchronize(device)
+
+
+@contextmanager
+def cpu_clock(on: bool) -> Iterator[None]:
+    """Time with this process's CPU seconds instead of wall seconds while ``on``.
+
+    The trainer reads ``time.perf_counter``; swapping in ``time.process_time`` makes both loops
+    count only this single-threaded process's own work, so other jobs on a shared machine leave
+    the ratio alone. For CPU rows only: CUDA kernels do not run on the process's CPU clock.
+    """
+    wall = time.perf_counter
+    if on:
+        time.perf_counter = time.process_time
+    try:
+        yield
+    finally:
+        time.perf_counter = wall
 
 
 def plain_loop(cfg: RunConfig) -> float:
@@ -174,6 +194,7 @@ def main() -> None:
     ap.add_argument("--ladder-tokens", type=int, default=204_800, help="ladder-cpu row")
     ap.add_argument("--gpu-tokens", type=int, default=4_194_304, help="ladder-gpu row (CUDA)")
     ap.add_argument("--quick", action="store_true", help="smoke test: 1 repeat, 8 steps, no sweep")
+    ap.add_argument("--cpu-clock", action="store_true", help="CPU rows in CPU seconds (shared box)")
     ap.add_argument("--json", type=Path, help="write the rows and the sweep timing here")
     args = ap.parse_args()
     if args.quick:
@@ -182,18 +203,22 @@ def main() -> None:
     cuda = torch.cuda.is_available()
     print(
         f"{os.cpu_count()} CPUs, torch {torch.__version__}, 1 thread; "
-        f"CUDA: {torch.cuda.get_device_name() if cuda else 'none'}; median of {args.repeats}"
+        f"CUDA: {torch.cuda.get_device_name() if cuda else 'none'}; median of {args.repeats}; "
+        f"CPU rows timed in {'CPU' if args.cpu_clock else 'wall'} seconds"
     )
-    rows = [
-        compare(
-            "2 x 64 character model", dataclasses.replace(SMALL, tokens=args.tokens), args.repeats
-        ),
-        compare(
-            "ladder-cpu largest",
-            dataclasses.replace(ladder_largest("ladder-cpu"), tokens=args.ladder_tokens),
-            args.repeats,
-        ),
-    ]
+    with cpu_clock(args.cpu_clock):
+        rows = [
+            compare(
+                "2 x 64 character model",
+                dataclasses.replace(SMALL, tokens=args.tokens),
+                args.repeats,
+            ),
+            compare(
+                "ladder-cpu largest",
+                dataclasses.replace(ladder_largest("ladder-cpu"), tokens=args.ladder_tokens),
+                args.repeats,
+            ),
+        ]
     gpu = ladder_largest("ladder-gpu")
     skipped = None
     if cuda:
@@ -229,6 +254,7 @@ def main() -> None:
             args.json,
             {
                 "schema_version": 1,
+                "cpu_rows_clock": "cpu" if args.cpu_clock else "wall",
                 "cpus": os.cpu_count(),
                 "torch": torch.__version__,
                 "rows": rows,

@@ -27,7 +27,7 @@ def test_bench_lm_quick_times_the_ladders_largest_size(data_dir: Path, tmp_path:
         "PYTHONPATH": os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")]),
     }
     proc = subprocess.run(
-        [sys.executable, str(SCRIPT), "--quick", "--json", str(out)],
+        [sys.executable, str(SCRIPT), "--quick", "--cpu-clock", "--json", str(out)],
         env=env,
         capture_output=True,
         text=True,
@@ -35,6 +35,7 @@ def test_bench_lm_quick_times_the_ladders_largest_size(data_dir: Path, tmp_path:
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     payload = json.loads(out.read_text())
+    assert payload["cpu_rows_clock"] == "cpu"
     small, ladder = payload["rows"][:2]
     # The ladder row is the design's largest model with the preset's own base settings.
     largest = max(
