@@ -122,7 +122,7 @@ def compare(name: str, cfg: RunConfig, repeats: int) -> dict[str, Any]:
     device_name = torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"
     vocab = prepare(cfg).tokenizer.vocab_size
     per_token = flops.flops_per_token(cfg.n_layer, cfg.d_model, vocab, cfg.context)
-    peak = flops.peak_flops(device_name) if device.type == "cuda" else None
+    peak = flops.peak_flops(device_name)  # None on CPU and on unlisted devices
     ours_tps, plain_tps = statistics.median(a), statistics.median(b)
     return {
         "name": name,
@@ -142,8 +142,8 @@ def compare(name: str, cfg: RunConfig, repeats: int) -> dict[str, Any]:
         "ours_tokens_per_s": ours_tps,
         "plain_tokens_per_s": plain_tps,
         "ratio": ours_tps / plain_tps,
-        "mfu_ours": None if peak is None else ours_tps * per_token / peak[0],
-        "mfu_plain": None if peak is None else plain_tps * per_token / peak[0],
+        "mfu_ours": flops.mfu(ours_tps, per_token, device_name),
+        "mfu_plain": flops.mfu(plain_tps, per_token, device_name),
         "peak_flops": None if peak is None else peak[0],
         "peak_source": None if peak is None else peak[1],
     }
