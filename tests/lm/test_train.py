@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import time
 from pathlib import Path
 
 import pytest
 import torch
 
 from scalewall.lm.config import RunConfig
-from scalewall.lm.train import get_lr, load_model, train
+from scalewall.lm.train import SETTLE_STEPS, get_lr, load_model, train
 from scalewall.runs.store import RunStore
 
 JOB = "scalewall.lm.train:job"
@@ -51,6 +52,26 @@ def test_resume_equals_uninterrupted(tiny: RunConfig, tmp_path: Path) -> None:
     assert [h["step"] for h in runs[1].history()] == [10, 20, 30, 40]
     a, b = (load_model(cfg, r.checkpoint() or b"").state_dict() for r in runs)
     assert all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_tokens_per_s_clocks_every_step_after_settling(tiny: RunConfig) -> None:
+    """The clock starts once, after SETTLE_STEPS, and runs to the last step.
+
+    A 0.3 s pause in the middle of a 42-step run must be inside the timed span (the clock used
+    to restart every SETTLE_STEPS steps, timing only the last one or two, and none at all when
+    the step count was a multiple of 3).
+    """
+    cfg = dataclasses.replace(tiny, tokens=42 * tiny.tokens_per_step)
+
+    def pause(step: int, total: int) -> None:
+        if step == 20:
+            time.sleep(0.3)
+
+    t0 = time.perf_counter()
+    res = train(cfg, progress=pause)
+    wall = time.perf_counter() - t0
+    timed = (cfg.steps - SETTLE_STEPS) * cfg.tokens_per_step / res["tokens_per_s"]
+    assert 0.3 <= timed <= wall
 
 
 def test_schedule_warms_up_then_decays() -> None:
