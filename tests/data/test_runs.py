@@ -315,6 +315,9 @@ def test_select_best_all_mean_on_a_learning_rate_sweep(tmp_path: Path) -> None:
     assert rec["configs_repeated"] == 2 and rec["chosen_hparam"] == {"0.002": 3}
     mean, rec = select_runs(df, "mean")
     assert mean["loss"].tolist() == pytest.approx([(3.30 + 3.10 + 3.14 + 3.20) / 4, 2.925, 2.50])
+    median, rec = select_runs(df, "median")  # the median resists the one high row of four
+    assert median["loss"].tolist() == pytest.approx([(3.14 + 3.20) / 2, 2.925, 2.50])
+    assert rec["method"] == "median" and rec["rows_out"] == 3
     every, rec = select_runs(df, "all")
     assert len(every) == 7 and rec["rows_dropped"] == 0
     # without the hparam column 'best' is the lowest single row

@@ -281,3 +281,16 @@ def test_short_runs_get_smaller_batches_and_long_runs_keep_theirs() -> None:
             assert c.batch_size == MIN_BATCH or c.steps >= 1000
         assert "halved" in c.rules
     assert min(c.batch_size for c in runs) < BASE.batch_size == max(c.batch_size for c in runs)
+
+
+def test_the_budget_covers_every_seed() -> None:
+    """Three seeds share the ladder's budget: each seed's copy is the one-seed ladder at a third
+    of it, so the preset's FLOPs, seeds included, stay within its budget."""
+    sweep = load(preset="ladder-cpu")
+    assert len(sweep.seeds) == 3
+    configs = sweep.configs()
+    assert len(configs) == 75 and {c.seed for c in configs} == {0, 1, 2}
+    total = sum(cost(c) for c in configs)
+    assert 0.95 * sweep.design["budget"] <= total <= sweep.design["budget"]
+    one = design_runs(sweep.base, {**sweep.design, "budget": sweep.design["budget"] / 3}, V)
+    assert [c for _, c in one] == [c for c in configs if c.seed == 0]

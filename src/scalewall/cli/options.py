@@ -52,7 +52,7 @@ Select = Annotated[
     typer.Option(
         "--select",
         help="Rows repeating (N, D, ...) with different loss: keep the best (Li et al. 2025), "
-        "all, or their mean.",
+        "all, their mean or their median (seed replicates).",
         rich_help_panel=INPUT,
     ),
 ]

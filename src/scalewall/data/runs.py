@@ -282,6 +282,7 @@ class Selection(str, enum.Enum):
     best = "best"  # the lowest loss: Li et al. 2025, arXiv 2502.18969, Sec. 5 (best learning rate)
     all = "all"  # every row, each a point of the fit
     mean = "mean"  # one row per configuration with the mean loss (seed replicates)
+    median = "median"  # the median loss: seed replicates, robust to one diverged seed of three
 
 
 def select_runs(
@@ -295,7 +296,8 @@ def select_runs(
     ``best`` keeps the lowest loss per configuration, as Li et al. 2025 ('(Mis)Fitting: A Survey
     of Scaling Laws', arXiv 2502.18969) do by default; with an ``hparam`` column, replicates of one
     setting are averaged first and the setting with the lowest mean wins. ``mean`` averages the
-    loss per configuration; ``all`` keeps every row. ``also_key`` names further columns that
+    loss per configuration, ``median`` takes its median (seed replicates, where one unlucky seed
+    should not move the point); ``all`` keeps every row. ``also_key`` names further columns that
     tell configurations apart (an isoFLOP table's nominal ``budget``).
 
     Returns
@@ -313,9 +315,9 @@ def select_runs(
     repeated = int(df[dup].groupby(key, sort=False).ngroups) if dup.any() else 0
     out = df
     chosen: dict[str, int] = {}
-    if sel is Selection.mean:
+    if sel in (Selection.mean, Selection.median):
         agg = {c: "first" for c in df.columns if c not in (*key, "loss")}
-        out = df.groupby(key, sort=False, as_index=False).agg({"loss": "mean", **agg})
+        out = df.groupby(key, sort=False, as_index=False).agg({"loss": sel.value, **agg})
         out = out[list(df.columns)]
     elif sel is Selection.best:
         work = df

@@ -40,12 +40,14 @@ from scalewall.validate import check_keys
 DESIGNS = ("isoflop", "chinchilla")
 #: Fewest optimiser steps per run: flooring D to whole steps then costs under 1/20 = 5%.
 MIN_STEPS = 20
-#: The size family as (n_layer, d_model): each about 1.5-2.4x the parameters of the one before,
-#: depth growing with width (width / depth 16-40, the range Kaplan et al. 2020, arXiv 2001.08361,
-#: figure 5, find within a few percent of the best loss at fixed N).
+#: The size family as (n_layer, d_model): each about 1.3-2.3x the parameters of the one before,
+#: depth growing with width (width / depth 8-32) and never under 2 layers: Kaplan et al. 2020
+#: (arXiv 2001.08361, figure 6) find that, counted without embeddings, models of every depth fall
+#: on one trend "except very shallow" ones (1 layer), which a one-law fit cannot absorb; a
+#: one-layer model also cannot form the two-layer induction circuits (Olsson et al. 2022).
 SHAPES = (
-    (1, 16), (1, 24), (1, 32), (2, 32), (2, 48), (2, 64), (3, 64), (3, 80),
-    (4, 96), (4, 128), (5, 160), (6, 192), (8, 256), (10, 320), (12, 384), (16, 512),
+    (2, 16), (2, 24), (2, 32), (2, 48), (3, 48), (3, 64), (4, 64), (4, 80), (5, 96),
+    (6, 128), (8, 160), (8, 192), (10, 256), (12, 320), (16, 384), (16, 512),
 )  # fmt: skip
 #: Hoffmann et al. 2022 (arXiv 2203.15556, Table 3): about 20 tokens per parameter at the optimum.
 CHINCHILLA_TOKENS_PER_PARAM = 20.0

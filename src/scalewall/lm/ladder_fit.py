@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from scalewall.data.runs import select_runs
 from scalewall.laws.api import fit, inputs_of
 from scalewall.laws.backtest import draw_predictions
 from scalewall.laws.catalog import make_law
@@ -62,6 +63,11 @@ def ladder_law(table: pd.DataFrame) -> tuple[Law, str]:
     else:
         law, why = make_law("chinchilla"), "every run sees fresh tokens: Chinchilla's law"
     return law, why
+
+
+#: Seed replicates of one run enter every fit and check as their median loss (one point per run,
+#: so the bootstrap resamples runs, not seeds): one diverged seed of three does not move it.
+SEED_SELECTION = "median"
 
 
 def _fit(table: pd.DataFrame, law: Law, bootstrap: int, seed: int, level: float) -> FitResult:
@@ -179,6 +185,8 @@ def analyse(
     ``spec_bootstrap``: refits per specification of :mod:`scalewall.lm.ladder_spec`."""
     from scalewall.lm import ladder_spec  # it builds on this module
 
+    seeds = int(table.groupby(["N", "D"]).size().max())
+    table, _ = select_runs(table, SEED_SELECTION)
     law, why = ladder_law(table)
     res = _fit(table, law, bootstrap, seed, level)
     at_bound = res.diagnostics.get("params_at_bound") or []
@@ -197,6 +205,8 @@ def analyse(
             res.bootstrap.get("replicates", 0) - res.bootstrap.get("not_converged", 0)
         ),
         "max_epochs": float(table["epochs"].max()),
+        "seeds_per_run": seeds,
+        "seed_selection": SEED_SELECTION,
         "backtest": backtest_top(table, law, design, bootstrap, seed, level),
         "envelope": envelope(res, table),
         "rules": sorted(set(table["rules"])) if "rules" in table else [],
@@ -215,6 +225,8 @@ def summary_lines(lad: dict[str, Any]) -> list[str]:
     inside = "strictly inside" if lad["E_inside_bounds"] else "NOT inside"
     lines = [
         f"design: {lad['design']}; law: {lad['law_reason']}",
+        f"seeds: {lad['seeds_per_run']} per run, each run fitted at its {lad['seed_selection']} "
+        "loss",
         f"E = {lad['E']:.4g} [{ci[0]:.4g}, {ci[1]:.4g}], {inside} its bounds "
         f"({lo:.3g}, lowest observed loss {hi:.4g})",
         f"bootstrap: {lad['bootstrap_converged']} of {lad['bootstrap_replicates']} refits "

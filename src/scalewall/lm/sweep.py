@@ -68,7 +68,9 @@ class Sweep:
 
             vocab = prepare(self.base, self.source).tokenizer.vocab_size
             where = f"{self.source} [design]"
-            ladder = [cfg for _, cfg in design_runs(self.base, self.design, vocab, where)]
+            # the budget is the whole ladder's: each seed's copy gets its share
+            share = {**self.design, "budget": float(self.design["budget"]) / len(self.seeds)}
+            ladder = [cfg for _, cfg in design_runs(self.base, share, vocab, where)]
             seeded = [dataclasses.replace(c, seed=s) for c in ladder for s in self.seeds]
             return list(dict.fromkeys(seeded))
         for model in self.models:
@@ -242,10 +244,11 @@ def runs_table(configs: Sequence[RunConfig], finals: Sequence[Mapping[str, Any]]
 #: Columns that depend on the machine's speed, not on the config and seed.
 TIMING_COLUMNS = ("tokens_per_s", "mfu")
 SCHEMA_VERSION = 1
-#: A training step's fixed cost in FLOP-equivalents for :func:`run_cost`: the ladder-cpu runs of
-#: the README took about 2 ms more per step than their FLOPs at their median rate would (the
-#: per-step Python, optimizer and kernel-launch overhead of tiny models).
-STEP_OVERHEAD_FLOPS = 4e7
+#: A training step's fixed cost in FLOP-equivalents for :func:`run_cost`: on one core a step
+#: took about 3.5 ms more than its FLOPs at the 85 GFLOP/s the same shapes reached (3 x 64 at 4
+#: and 16 sequences per step, 7.2 and 18.4 ms; measured 2026-11-30), the Python, optimizer and
+#: kernel-launch overhead that dominates the smallest models.
+STEP_OVERHEAD_FLOPS = 3e8
 
 
 def jobs(sweep: Sweep) -> list[tuple[str, dict[str, Any]]]:
@@ -258,9 +261,8 @@ def jobs(sweep: Sweep) -> list[tuple[str, dict[str, Any]]]:
 
 
 def run_cost(config: Mapping[str, Any]) -> float:
-    """A training run's expected cost, to start the longest first: its FLOPs plus a per-step
-    overhead (at these sizes a step costs about as much in Python and kernel launches as a
-    ~2e7-FLOP matmul), in FLOPs."""
+    """A training run's expected cost in FLOPs, to start the longest first: its FLOPs plus
+    :data:`STEP_OVERHEAD_FLOPS` per step."""
     from scalewall.lm.flops import flops_per_token
 
     cfg = RunConfig(**config)
