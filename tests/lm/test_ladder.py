@@ -17,7 +17,7 @@ from scalewall.errors import InputError
 from scalewall.lm.config import RunConfig
 from scalewall.lm.flops import flops_per_token, non_embedding_params
 from scalewall.lm.ladder import MIN_BATCH, MIN_STEPS, check_design, design_runs, family
-from scalewall.lm.ladder_fit import analyse, ladder_law
+from scalewall.lm.ladder_fit import analyse, approach2, ladder_law
 from scalewall.lm.sweep import TIMING_COLUMNS, Sweep, load, parse, run, with_design
 from scalewall.report.figures import make_figures
 from scalewall.report.lm import render_lm
@@ -163,6 +163,7 @@ def test_tiny_ladder_end_to_end(tiny_run: tuple[Sweep, Path, dict[str, Any]]) ->
     assert lo == pytest.approx(0.01 * hi)  # under 1% of the lowest loss counts as the bound
     assert lad["E_inside_bounds"] == (lo < lad["E"] < hi)
     assert 0 <= lad["bootstrap_converged"] <= lad["bootstrap_replicates"] == 20
+    assert len(lad["approach2"]["levels"]) == 3 and lad["seeds_per_run"] == 1
     bt = lad["backtest"]
     assert bt["n_held_out"] == 3 and bt["n_train"] == 6  # the largest compute level held out
     top = max(r["C"] for r in bt["rows"])
@@ -294,3 +295,16 @@ def test_the_budget_covers_every_seed() -> None:
     assert 0.95 * sweep.design["budget"] <= total <= sweep.design["budget"]
     one = design_runs(sweep.base, {**sweep.design, "budget": sweep.design["budget"] / 3}, V)
     assert [c for _, c in one] == [c for c in configs if c.seed == 0]
+
+
+def test_approach2_cross_check_recovers_the_allocation_exponent() -> None:
+    """Noise-free runs of a law with alpha = beta: Approach 2's N* ~ C^a comes out at the
+    closed form beta / (alpha + beta) = 0.5, up to the approach's own grid bias (Czech 2026),
+    which here is under 0.01; every level of the ladder gives a vertex."""
+    a2 = approach2(law_table(), bootstrap=0, seed=0, level=0.95)
+    assert a2["a"] == pytest.approx(0.5, abs=0.01)
+    lo, hi = a2["a_ci"]
+    assert lo < a2["a"] < hi and hi - lo < 0.05
+    assert [lv["status"] for lv in a2["levels"]] == ["ok"] * 4
+    n_opt = [lv["N_opt"] for lv in a2["levels"]]
+    assert n_opt == sorted(n_opt) and len(set(n_opt)) == 4

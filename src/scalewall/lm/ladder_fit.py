@@ -34,6 +34,7 @@ from scalewall.laws.catalog import make_law
 from scalewall.laws.data_constrained import MUENNIGHOFF_2023_CITATION, DataConstrained
 from scalewall.laws.fitter import LOG_COEF_MIN
 from scalewall.laws.forms import Law
+from scalewall.laws.isoflop import isoflop
 from scalewall.laws.result import FitResult
 from scalewall.resampling import percentile_interval
 
@@ -173,6 +174,28 @@ def envelope(res: FitResult, table: pd.DataFrame) -> dict[str, Any]:
     }
 
 
+def approach2(table: pd.DataFrame, bootstrap: int, seed: int, level: float) -> dict[str, Any]:
+    """The isoFLOP cross-check that needs no E: each level's parabola minimum ``N*`` and the
+    exponent ``a`` of ``N* ~ C^a`` (Hoffmann et al. 2022, Approach 2; :mod:`scalewall.laws.isoflop`,
+    whose warnings come along). ``D*`` is left out: its ``C / (6 N*)`` would miss the head and
+    attention FLOPs these runs count."""
+    res = isoflop(
+        table[["N", "C", "loss"]], bootstrap=bootstrap, seed=seed, level=level, source="ladder"
+    )
+    a = res.exponents.get("a", {})
+    return {
+        "a": a.get("estimate"),
+        "a_ci": a.get("ci"),
+        "interval": a.get("interval"),
+        "intervals_agree": a.get("intervals_agree"),
+        "levels": [
+            {"C": b.budget, "N_opt": b.N_opt, "loss_opt": b.loss_opt, "status": b.status}
+            for b in res.budgets
+        ],
+        "warnings": sorted({w["code"] for w in res.warnings}),
+    }
+
+
 def analyse(
     table: pd.DataFrame,
     design: str,
@@ -209,6 +232,7 @@ def analyse(
         "seed_selection": SEED_SELECTION,
         "backtest": backtest_top(table, law, design, bootstrap, seed, level),
         "envelope": envelope(res, table),
+        "approach2": approach2(table, bootstrap, seed, level) if design == "isoflop" else None,
         "rules": sorted(set(table["rules"])) if "rules" in table else [],
         **ladder_spec.payload(table, law, design, spec_bootstrap, seed, level),
     }
@@ -236,6 +260,13 @@ def summary_lines(lad: dict[str, Any]) -> list[str]:
         f"run {bt['largest_run_relative_error']:+.2%}",
         f"frontier: {env['caption']}" + (f" ({env['rule']})" if env.get("rule") else ""),
     ]
+    a2 = lad.get("approach2")
+    if a2 and a2["a"] is not None:
+        lo_a, hi_a = a2["a_ci"] or [float("nan"), float("nan")]
+        lines.append(
+            f"isoFLOP minima (Approach 2, no E needed): N* ~ C^{a2['a']:.3f} [{lo_a:.3f}, "
+            f"{hi_a:.3f}] ({a2['interval']} interval; Hoffmann et al. 2022, Approach 2: 0.49)"
+        )
     return lines + summary_line(lad) + [f"per-size rules: {r}" for r in lad["rules"] if r]
 
 
