@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from scalewall.data.runs import select_runs
+from scalewall.errors import InputError
 from scalewall.laws.api import fit, inputs_of
 from scalewall.laws.backtest import draw_predictions
 from scalewall.laws.catalog import make_law
@@ -178,12 +179,17 @@ def approach2(table: pd.DataFrame, bootstrap: int, seed: int, level: float) -> d
     """The isoFLOP cross-check that needs no E: each level's parabola minimum ``N*`` and the
     exponent ``a`` of ``N* ~ C^a`` (Hoffmann et al. 2022, Approach 2; :mod:`scalewall.laws.isoflop`,
     whose warnings come along). ``D*`` is left out: its ``C / (6 N*)`` would miss the head and
-    attention FLOPs these runs count."""
-    res = isoflop(
-        table[["N", "C", "loss"]], bootstrap=bootstrap, seed=seed, level=level, source="ladder"
-    )
+    attention FLOPs these runs count. Levels without a convex parabola leave ``a`` None and
+    say why in ``reason``: a failed cross-check must not hide the main fit's checks."""
+    try:
+        res = isoflop(
+            table[["N", "C", "loss"]], bootstrap=bootstrap, seed=seed, level=level, source="ladder"
+        )
+    except InputError as exc:
+        return {"a": None, "reason": str(exc), "levels": [], "warnings": []}
     a = res.exponents.get("a", {})
     return {
+        "reason": None,
         "a": a.get("estimate"),
         "a_ci": a.get("ci"),
         "interval": a.get("interval"),
@@ -261,7 +267,9 @@ def summary_lines(lad: dict[str, Any]) -> list[str]:
         f"frontier: {env['caption']}" + (f" ({env['rule']})" if env.get("rule") else ""),
     ]
     a2 = lad.get("approach2")
-    if a2 and a2["a"] is not None:
+    if a2 and a2["a"] is None:
+        lines.append(f"isoFLOP minima (Approach 2): not available: {a2['reason']}")
+    elif a2:
         lo_a, hi_a = a2["a_ci"] or [float("nan"), float("nan")]
         lines.append(
             f"isoFLOP minima (Approach 2, no E needed): N* ~ C^{a2['a']:.3f} [{lo_a:.3f}, "
