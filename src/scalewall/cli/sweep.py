@@ -35,7 +35,9 @@ def sweep(
     ] = None,
     budget: Annotated[
         float | None,
-        typer.Option(help="Total training FLOPs of the --design ladder (e.g. 6e13)."),
+        typer.Option(
+            help="Total training FLOPs of the --design ladder, every seed included (e.g. 1.2e14)."
+        ),
     ] = None,
     out_dir: Annotated[
         Path | None,
