@@ -267,7 +267,7 @@ def design_runs(
         if cfg.steps < MIN_STEPS:
             raise input_error(
                 f"a {cfg.d_model}-wide run gets {cfg.tokens} tokens, fewer than {MIN_STEPS} steps "
-                f"of {base.tokens_per_step} tokens",
+                f"of {cfg.tokens_per_step} tokens even at the smallest batch",
                 source=source,
                 fix="raise the budget, or use fewer levels or sizes_per_level",
             )
