@@ -84,20 +84,21 @@ def _fit(table: pd.DataFrame, law: Law, bootstrap: int, seed: int, level: float)
     )
 
 
-def held_out_mask(table: pd.DataFrame, design: str) -> np.ndarray:
-    """Rows of the backtest's held-out group (module docstring)."""
+def level_mask(table: pd.DataFrame, design: str, *, top: bool = True) -> np.ndarray:
+    """Rows of the largest (``top``) or smallest compute level of an isoFLOP ladder, or of the
+    largest or smallest size of a chinchilla grid: the backtest's held-out group when ``top``."""
     if design == "isoflop":
         C = table["C"].to_numpy(dtype=float)
-        return np.asarray(LEVEL_TOLERANCE * C.max() <= C)
+        return np.asarray(LEVEL_TOLERANCE * C.max() <= C if top else C.min() / LEVEL_TOLERANCE >= C)
     N = table["N"].to_numpy()
-    return np.asarray(N.max() == N)
+    return np.asarray((N.max() if top else N.min()) == N)
 
 
 def backtest_top(
     table: pd.DataFrame, law: Law, design: str, bootstrap: int, seed: int, level: float
 ) -> dict[str, Any]:
     """Fit without the held-out group, predict it; relative errors and bootstrap bands."""
-    held = held_out_mask(table, design)
+    held = level_mask(table, design)
     train, test = table[~held], table[held]
     res = _fit(train, law, bootstrap, seed, level)
     X = inputs_of(law, test)
@@ -280,10 +281,12 @@ def summary_lines(lad: dict[str, Any]) -> list[str]:
 
 __all__ = [
     "NO_EXCESS_DECAY",
+    "SEED_SELECTION",
     "analyse",
+    "approach2",
     "backtest_top",
     "envelope",
-    "held_out_mask",
     "ladder_law",
+    "level_mask",
     "summary_lines",
 ]

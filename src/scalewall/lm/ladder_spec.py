@@ -50,7 +50,7 @@ from scalewall.laws.spec_curve import (
     spread,
     table_for,
 )
-from scalewall.lm.ladder_fit import LEVEL_TOLERANCE, held_out_mask
+from scalewall.lm.ladder_fit import level_mask
 from scalewall.storage import records
 
 #: Bootstrap refits per specification unless ``[analysis] spec_bootstrap`` says otherwise: few,
@@ -77,18 +77,11 @@ SUBSET_REASONS = {
 LEVEL = "{:.0%} bootstrap percentile"
 
 
-def bottom_mask(table: pd.DataFrame, design: str) -> np.ndarray:
-    """Rows of the smallest compute level (isoflop) or the smallest size (chinchilla grid)."""
-    if design == "isoflop":
-        C = table["C"].to_numpy(dtype=float)
-        return np.asarray(C.min() / LEVEL_TOLERANCE >= C)
-    N = table["N"].to_numpy()
-    return np.asarray(N.min() == N)
-
-
 def subsets(table: pd.DataFrame, design: str) -> dict[str, RowFilter]:
     """The ladder's own subsets (row filters) for :func:`scalewall.laws.spec_curve.table_for`."""
-    out: dict[str, RowFilter] = {"drop-smallest-level": lambda df: ~bottom_mask(df, design)}
+    out: dict[str, RowFilter] = {
+        "drop-smallest-level": lambda df: ~level_mask(df, design, top=False)
+    }
     if "steps" in table:
         short = table["steps"].to_numpy() < SHORT_RUN_STEPS
         if short.any() and not short.all():
@@ -109,7 +102,8 @@ def curve_runs(table: pd.DataFrame) -> pd.DataFrame:
 
 def specifications(table: pd.DataFrame, law: Law, design: str) -> tuple[list[Spec], Spec]:
     """Every specification of the ladder's curve, and the reference (the main fit's choices)."""
-    select = choices(table)["select"][0]  # 'best' where seeds repeat a run, as the main fit
+    # 'all' for the tables analyse() passes (seeds already one median row per run)
+    select = choices(table)["select"][0]
     tied = f"{law.name}-tied"
     reference = Spec(
         law=tied if getattr(law, "tied", False) else law.name, params="non-embedding", select=select
@@ -179,7 +173,7 @@ def curve(
         force=True,  # as the main fit: identifiability problems stay in its warnings
     )
     fits = fits[fits["quantity"].isin(["E", "alpha", "beta"])]
-    held = held_out_mask(table, design)
+    held = level_mask(table, design)
     backtests = pd.DataFrame([_backtest_row(runs, held, s, law, extra) for s in todo])
     return pd.concat([fits, backtests], ignore_index=True), reference
 
@@ -245,7 +239,6 @@ __all__ = [
     "LADDER_QUANTITIES",
     "SHORT_RUN_STEPS",
     "SPEC_BOOTSTRAP",
-    "bottom_mask",
     "curve",
     "curve_runs",
     "payload",
