@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +16,12 @@ from typer.testing import CliRunner
 
 from scalewall.cli.app import app
 from scalewall.errors import InputError
+from scalewall.laws.api import inputs_of
+from scalewall.laws.data_constrained import MUENNIGHOFF_2023, DataConstrained
 from scalewall.lm.config import RunConfig
 from scalewall.lm.flops import flops_per_token, non_embedding_params
 from scalewall.lm.ladder import MIN_BATCH, MIN_STEPS, check_design, design_runs, family
-from scalewall.lm.ladder_fit import analyse, approach2, ladder_law
+from scalewall.lm.ladder_fit import NO_EXCESS_DECAY, analyse, approach2, ladder_law, summary_lines
 from scalewall.lm.sweep import TIMING_COLUMNS, Sweep, load, parse, run, with_design
 from scalewall.report.figures import make_figures
 from scalewall.report.lm import render_lm
@@ -83,11 +87,24 @@ def test_rules_scale_with_size_and_enter_the_run_id() -> None:
         ({"kind": "isoflop", "budget": -1}, "budget"),
         ({"kind": "isoflop", "budget": 1e12, "spread": 1}, "spread"),
         ({"kind": "isoflop", "budget": 1e12, "level": 3}, "unknown key 'level'"),
+        ({"kind": "isoflop", "budget": 1e12, "min_steps": -1}, "'min_steps' must be"),
+        ({"kind": "isoflop", "budget": 1e12, "min_steps": 2000}, "must not exceed 'target_steps'"),
     ],
 )
 def test_bad_design_is_one_line(design: dict[str, object], needle: str) -> None:
     with pytest.raises(InputError, match=needle):
         check_design(design, "sweep.toml")
+
+
+@pytest.mark.parametrize("kind", ["isoflop", "chinchilla"])
+def test_min_steps_leaves_out_exactly_the_short_runs(kind: str) -> None:
+    design = {"kind": kind, "budget": 1e13, "target_steps": 1500, "ratios": [5, 20, 80]}
+    every = design_runs(BASE, design, V)
+    kept = design_runs(BASE, {**design, "min_steps": 1500}, V)
+    short = [(t, c) for t, c in every if c.steps < 1500]
+    assert short and len(short) < len(every)  # the check can fail both ways at this budget
+    assert kept == [(t, c) for t, c in every if c.steps >= 1500]
+    assert all(c.batch_size == MIN_BATCH for _, c in short)  # the batch was cut before the drop
 
 
 def largest_N(preset: str) -> int:
@@ -115,10 +132,14 @@ def test_gpu_preset_refuses_on_cpu_in_one_line(tmp_path: Path) -> None:
 
 
 def test_the_readme_reduced_ladder_cpu_budget_is_valid() -> None:
-    """README's `--design isoflop --budget 1e13`: 5 levels x 5 sizes x 3 seeds, every run
-    >= 20 steps (the budget is shared by the seeds)."""
-    runs = with_design(load(preset="ladder-cpu"), "isoflop", 1e13).configs()
-    assert len(runs) == 75 and min(c.steps for c in runs) >= MIN_STEPS
+    """README's `--design isoflop --budget 3e13`: 28 runs, every one with the preset's 1,500
+    steps, the top levels with all 7 sizes and the bottom ones thinned by that rule."""
+    sweep = with_design(load(preset="ladder-cpu"), "isoflop", 3e13)
+    runs = sweep.configs()
+    assert len(runs) == 28 and min(c.steps for c in runs) >= sweep.design["min_steps"] == 1500
+    assert sum(cost(c) for c in runs) <= 3e13
+    per_level = Counter(round(cost(c), -10) for c in runs)
+    assert sorted(per_level.values()) == [1, 3, 4, 6, 7, 7]
 
 
 def test_too_small_a_budget_names_the_fix() -> None:
@@ -256,6 +277,7 @@ def test_law_data_recovered_backtested_and_inside_the_envelope() -> None:
     comes from the +-5% spread of C within a level)."""
     _, lad = analyse(law_table(), "isoflop", bootstrap=50, seed=0, level=0.95)
     assert lad["law"] == "chinchilla" and lad["E_inside_bounds"]
+    assert lad["repetition_check"] is None  # fresh data: nothing pinned, nothing to check
     assert lad["E"] == pytest.approx(1.5, rel=0.01)
     assert lad["bootstrap_converged"] >= 45  # at least 90% of refits
     assert lad["backtest"]["n_held_out"] == 5
@@ -263,6 +285,28 @@ def test_law_data_recovered_backtested_and_inside_the_envelope() -> None:
     env = lad["envelope"]
     assert env["checked"] and env["inside"] and len(env["levels"]) == 4
     assert all(abs(r["gap"]) < 0.01 for r in env["levels"])
+
+
+@pytest.mark.parametrize("r_d_star", [MUENNIGHOFF_2023["R_D_star"], 2.0])
+def test_repetition_check_tells_whether_the_data_allow_the_pinned_decay(r_d_star: float) -> None:
+    """Runs on one 0.4M-token corpus whose loss follows the data-constrained law with a known
+    R_D* (0.3% noise, fixed seed): the main fit pins the published 15.4, and the free refit says
+    whether the data place it inside their interval: yes when the truth is 15.4, no at 2."""
+    table = law_table().assign(unique_tokens=4e5)
+    table["epochs"] = table["D"] / table["unique_tokens"]
+    truth = {"E": 1.5, "A": 30.0, "B": 100.0, "alpha": 0.35, "beta": 0.35}
+    law = DataConstrained(base={"R_N_star": NO_EXCESS_DECAY, "R_D_star": r_d_star})
+    loss = law.predict_params(inputs_of(law, table), truth)
+    noise = np.random.default_rng(0).normal(0, 0.003, len(table))
+    _, lad = analyse(table.assign(loss=loss * np.exp(noise)), "isoflop", 100, 0, 0.95, 0)
+    assert lad["law"] == "data-constrained" and "R_D* at the published 15.39" in lad["law_reason"]
+    rc = lad["repetition_check"]
+    assert rc["pinned_R_D_star"] == MUENNIGHOFF_2023["R_D_star"]
+    lo, hi = rc["free_R_D_star_ci"]
+    assert lo <= r_d_star <= hi
+    assert rc["pinned_inside_free_ci"] is (r_d_star > 10)
+    assert rc["objective_free"] <= rc["objective_pinned"] + 1e-12  # the free fit nests the pin
+    assert any(line.startswith("R_D* pinned at 15.39") for line in summary_lines(lad))
 
 
 def test_repeated_runs_switch_to_the_data_constrained_law() -> None:
@@ -287,15 +331,14 @@ def test_short_runs_get_smaller_batches_and_long_runs_keep_theirs() -> None:
 
 def test_the_budget_covers_every_seed() -> None:
     """Three seeds share the ladder's budget: each seed's copy is the one-seed ladder at a third
-    of it, so the preset's FLOPs, seeds included, stay within its budget."""
-    sweep = load(preset="ladder-cpu")
-    assert len(sweep.seeds) == 3
+    of it, so the FLOPs, seeds included, stay within the budget."""
+    sweep = dataclasses.replace(load(preset="ladder-cpu"), seeds=[0, 1, 2])
     configs = sweep.configs()
-    assert len(configs) == 75 and {c.seed for c in configs} == {0, 1, 2}
-    total = sum(cost(c) for c in configs)
-    assert 0.95 * sweep.design["budget"] <= total <= sweep.design["budget"]
+    assert {c.seed for c in configs} == {0, 1, 2}
+    assert sum(cost(c) for c in configs) <= sweep.design["budget"]
     one = design_runs(sweep.base, {**sweep.design, "budget": sweep.design["budget"] / 3}, V)
     assert [c for _, c in one] == [c for c in configs if c.seed == 0]
+    assert len(configs) == 3 * len(one)
 
 
 def test_approach2_cross_check_recovers_the_allocation_exponent() -> None:

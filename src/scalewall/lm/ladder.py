@@ -20,6 +20,10 @@ Token counts are rounded *down* to whole optimiser steps, so a run never costs m
 target and the ladder never exceeds the budget; :data:`MIN_STEPS` steps keep the rounding under
 5% of the target.
 
+Runs that would take fewer than ``min_steps`` optimiser steps even at the smallest batch (the
+batch rule cuts it first, since ``min_steps`` may not exceed ``target_steps``) are left out of either design (default 0: none): such a run ends in warmup and the first fast
+descent, where a law in N and D does not describe the loss (see ``ladder-cpu``'s preset).
+
 Per-size settings come from :func:`size_rules`, and the rules are written into each run's
 config (``rules``), so they are part of the run id.
 """
@@ -72,6 +76,7 @@ DESIGN_KEYS = (
     "ratios",
     "n_sizes",
     "target_steps",
+    "min_steps",
 )
 DEFAULTS: Mapping[str, Any] = {
     "levels": 4,
@@ -81,6 +86,7 @@ DEFAULTS: Mapping[str, Any] = {
     "ratios": [5, 10, 20, 40],
     "n_sizes": 4,
     "target_steps": 1000,
+    "min_steps": 0,
 }
 
 
@@ -178,10 +184,17 @@ def check_design(design: Mapping[str, Any], source: str) -> None:
     budget = design.get("budget")
     if isinstance(budget, bool) or not isinstance(budget, int | float) or budget <= 0:
         raise input_error("'budget' (total training FLOPs) must be a number > 0", source=where)
-    for k in ("levels", "sizes_per_level", "n_sizes", "target_steps"):
+    for k in ("levels", "sizes_per_level", "n_sizes", "target_steps", "min_steps"):
         v = _setting(design, k)
-        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-            raise input_error(f"'{k}' must be a whole number >= 1", source=where, got=v)
+        least = 0 if k == "min_steps" else 1
+        if isinstance(v, bool) or not isinstance(v, int) or v < least:
+            raise input_error(f"'{k}' must be a whole number >= {least}", source=where, got=v)
+    if _setting(design, "min_steps") > _setting(design, "target_steps"):
+        raise input_error(
+            "'min_steps' must not exceed 'target_steps' (the batch is cut before a run is dropped)",
+            source=where,
+            got=_setting(design, "min_steps"),
+        )
     for k in ("spread", "tokens_per_param"):
         v = _setting(design, k)
         if isinstance(v, bool) or not isinstance(v, int | float) or v <= 1:
@@ -214,7 +227,7 @@ def isoflop(
     shapes = family()
     levels, spread = int(_setting(design, "levels")), float(_setting(design, "spread"))
     k, r = int(_setting(design, "sizes_per_level")), float(_setting(design, "tokens_per_param"))
-    steps = int(_setting(design, "target_steps"))
+    steps, least = int(_setting(design, "target_steps")), int(_setting(design, "min_steps"))
     if k > len(shapes):
         raise input_error(f"sizes_per_level must be at most {len(shapes)}", source=source, got=k)
     top = float(design["budget"]) / (k * sum(spread**-j for j in range(levels)))
@@ -224,8 +237,9 @@ def isoflop(
         mid = _optimal_index(base, shapes, C, r, vocab_size)
         lo = min(max(mid - k // 2, 0), len(shapes) - k)
         for s in shapes[lo : lo + k]:
-            per_token = run_flops(base, s, 1, vocab_size)
-            out.append((C, size_rules(base, s, C / per_token, steps)))
+            cfg = size_rules(base, s, C / run_flops(base, s, 1, vocab_size), steps)
+            if cfg.steps >= least:
+                out.append((C, cfg))
     return out
 
 
@@ -236,16 +250,15 @@ def chinchilla(
     shapes = family()
     n, ratios = int(_setting(design, "n_sizes")), [float(x) for x in _setting(design, "ratios")]
     budget, steps = float(design["budget"]), int(_setting(design, "target_steps"))
+    least = int(_setting(design, "min_steps"))
 
     def block(lo: int) -> list[tuple[float, RunConfig]]:
-        return [
-            (
-                run_flops(base, s, round(q * s.N), vocab_size),
-                size_rules(base, s, q * s.N, steps),
-            )
+        runs = [
+            (run_flops(base, s, round(q * s.N), vocab_size), size_rules(base, s, q * s.N, steps))
             for s in shapes[lo : lo + n]
             for q in ratios
         ]
+        return [(c, cfg) for c, cfg in runs if cfg.steps >= least]
 
     fits = [lo for lo in range(len(shapes) - n + 1) if sum(c for c, _ in block(lo)) <= budget]
     if not fits:
@@ -263,6 +276,13 @@ def design_runs(
     """The ladder's runs with their FLOP targets; checks that every run has enough steps."""
     layout = isoflop if design["kind"] == "isoflop" else chinchilla
     runs = layout(base, design, vocab_size, source)
+    if not runs:
+        raise input_error(
+            f"budget {float(design['budget']):.3g} FLOPs leaves no run with the "
+            f"{_setting(design, 'min_steps')} optimiser steps that min_steps asks",
+            source=source,
+            fix="raise the budget, or lower min_steps",
+        )
     for _, cfg in runs:
         if cfg.steps < MIN_STEPS:
             raise input_error(

@@ -6,7 +6,12 @@
   than fresh ones; otherwise it is Chinchilla's. ``R_N*`` is pinned at :data:`NO_EXCESS_DECAY`
   (parameters are never discounted): excess parameters are defined through ``N_opt(U)`` of the
   published C4 base law, which is not this corpus's, and a ladder on the compute grid is not
-  designed to identify that decay.
+  designed to identify that decay. ``R_D*`` is pinned at the published 15.4: every run of a
+  ladder repeats the same corpus, so more epochs come only with more tokens, and the decay of
+  repeated tokens trades off against ``beta`` and ``E`` (the 41-run ``ladder-cpu``: free, R_D* =
+  8.3 with a bootstrap interval reaching the search bound, E's refits split between ~2 and 0, and
+  128 of 200 did not converge; the objective differs by 2% between the two). :func:`repetition_check`
+  refits with R_D* free and reports both, so the pin is visible and testable.
 * **E inside its bounds**: above :data:`E_FLOOR_SHARE` of the lowest observed loss (an asymptote
   the data cannot see ends up at the fitter's floor ``exp(LOG_COEF_MIN)`` or a hair above it,
   the bound in all but name) and below the lowest observed loss.
@@ -22,6 +27,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -32,7 +39,11 @@ from scalewall.errors import InputError
 from scalewall.laws.api import fit, inputs_of
 from scalewall.laws.backtest import draw_predictions
 from scalewall.laws.catalog import make_law
-from scalewall.laws.data_constrained import MUENNIGHOFF_2023_CITATION, DataConstrained
+from scalewall.laws.data_constrained import (
+    MUENNIGHOFF_2023,
+    MUENNIGHOFF_2023_CITATION,
+    DataConstrained,
+)
 from scalewall.laws.fitter import LOG_COEF_MIN
 from scalewall.laws.forms import Law
 from scalewall.laws.isoflop import isoflop
@@ -41,6 +52,11 @@ from scalewall.resampling import percentile_interval
 
 #: R_N* this large makes N' = N for every size in reach: no excess-parameter decay.
 NO_EXCESS_DECAY = 1e4
+#: The data-constrained law's pins: no excess-parameter decay, and the published decay of
+#: repeated tokens (module docstring).
+REPEAT_PINS: Mapping[str, float] = MappingProxyType(
+    {"R_N_star": NO_EXCESS_DECAY, "R_D_star": MUENNIGHOFF_2023["R_D_star"]}
+)
 #: Runs within this factor of the largest run's FLOPs form the top compute level (levels of a
 #: designed ladder are at least 1.5x apart, and each run is within 5% of its level).
 LEVEL_TOLERANCE = 0.9
@@ -56,11 +72,13 @@ def ladder_law(table: pd.DataFrame) -> tuple[Law, str]:
     """The law for the ladder's runs, and a sentence saying why."""
     most = float(table["epochs"].max())
     if most > 1:
-        law: Law = DataConstrained(base={"R_N_star": NO_EXCESS_DECAY})
+        law: Law = DataConstrained(base=REPEAT_PINS)
         why = (
             f"runs repeat data (up to {most:.1f} epochs), so the fit is the data-constrained law "
             f"({MUENNIGHOFF_2023_CITATION}) with R_N* pinned at {NO_EXCESS_DECAY:g} (no "
-            "excess-parameter decay: N_opt(U) would come from the C4 base law, not this corpus)"
+            "excess-parameter decay: N_opt(U) would come from the C4 base law, not this corpus) "
+            f"and R_D* at the published {REPEAT_PINS['R_D_star']:.4g} (one corpus for every run "
+            "cannot separate the decay of repeats from beta; see repetition_check)"
         )
     else:
         law, why = make_law("chinchilla"), "every run sees fresh tokens: Chinchilla's law"
@@ -176,6 +194,34 @@ def envelope(res: FitResult, table: pd.DataFrame) -> dict[str, Any]:
     }
 
 
+def repetition_check(
+    table: pd.DataFrame, law: Law, res: FitResult, bootstrap: int, seed: int, level: float
+) -> dict[str, Any] | None:
+    """The data-constrained fit again with ``R_D*`` free, beside the pinned one (None for
+    Chinchilla's law): whether the data place the pinned value inside their own bootstrap
+    interval, what E and convergence become, and how much the pin costs in the objective."""
+    if not isinstance(law, DataConstrained) or "R_D_star" not in law.base:
+        return None
+    free = _fit(table, DataConstrained(base={"R_N_star": NO_EXCESS_DECAY}), bootstrap, seed, level)
+    pinned = float(law.base["R_D_star"])
+    ci = free.ci.get("R_D_star")
+    reps = int(free.bootstrap.get("replicates", 0))
+    return {
+        "pinned_R_D_star": pinned,
+        "source": MUENNIGHOFF_2023_CITATION,
+        "free_R_D_star": float(free.params["R_D_star"]),
+        "free_R_D_star_ci": ci,
+        "pinned_inside_free_ci": None if ci is None else bool(ci[0] <= pinned <= ci[1]),
+        "free_E": float(free.params["E"]),
+        "free_E_ci": free.ci.get("E"),
+        "free_bootstrap_converged": reps - int(free.bootstrap.get("not_converged", 0)),
+        "free_bootstrap_replicates": reps,
+        "objective_pinned": float(res.objective_value),
+        "objective_free": float(free.objective_value),
+        "interval": f"{level:.0%} bootstrap percentile",
+    }
+
+
 def approach2(table: pd.DataFrame, bootstrap: int, seed: int, level: float) -> dict[str, Any]:
     """The isoFLOP cross-check that needs no E: each level's parabola minimum ``N*`` and the
     exponent ``a`` of ``N* ~ C^a`` (Hoffmann et al. 2022, Approach 2; :mod:`scalewall.laws.isoflop`,
@@ -240,6 +286,7 @@ def analyse(
         "backtest": backtest_top(table, law, design, bootstrap, seed, level),
         "envelope": envelope(res, table),
         "approach2": approach2(table, bootstrap, seed, level) if design == "isoflop" else None,
+        "repetition_check": repetition_check(table, law, res, bootstrap, seed, level),
         "rules": sorted(set(table["rules"])) if "rules" in table else [],
         **ladder_spec.payload(table, law, design, spec_bootstrap, seed, level),
     }
@@ -256,8 +303,12 @@ def summary_lines(lad: dict[str, Any]) -> list[str]:
     inside = "strictly inside" if lad["E_inside_bounds"] else "NOT inside"
     lines = [
         f"design: {lad['design']}; law: {lad['law_reason']}",
-        f"seeds: {lad['seeds_per_run']} per run, each run fitted at its {lad['seed_selection']} "
-        "loss",
+        f"seeds: {lad['seeds_per_run']} per run"
+        + (
+            f", each run fitted at its {lad['seed_selection']} loss"
+            if lad["seeds_per_run"] > 1
+            else ""
+        ),
         f"E = {lad['E']:.4g} [{ci[0]:.4g}, {ci[1]:.4g}], {inside} its bounds "
         f"({lo:.3g}, lowest observed loss {hi:.4g})",
         f"bootstrap: {lad['bootstrap_converged']} of {lad['bootstrap_replicates']} refits "
@@ -267,6 +318,17 @@ def summary_lines(lad: dict[str, Any]) -> list[str]:
         f"run {bt['largest_run_relative_error']:+.2%}",
         f"frontier: {env['caption']}" + (f" ({env['rule']})" if env.get("rule") else ""),
     ]
+    rc = lad.get("repetition_check")
+    if rc:
+        lo_r, hi_r = rc["free_R_D_star_ci"] or [float("nan"), float("nan")]
+        inside_r = "inside" if rc["pinned_inside_free_ci"] else "NOT inside"
+        lines.append(
+            f"R_D* pinned at {rc['pinned_R_D_star']:.4g}; fitted free it is "
+            f"{rc['free_R_D_star']:.3g} [{lo_r:.3g}, {hi_r:.3g}] (pinned value {inside_r}), "
+            f"with E = {rc['free_E']:.3g} and {rc['free_bootstrap_converged']} of "
+            f"{rc['free_bootstrap_replicates']} refits converged; objective "
+            f"{rc['objective_free']:.3g} free, {rc['objective_pinned']:.3g} pinned"
+        )
     a2 = lad.get("approach2")
     if a2 and a2["a"] is None:
         lines.append(f"isoFLOP minima (Approach 2): not available: {a2['reason']}")
@@ -281,6 +343,7 @@ def summary_lines(lad: dict[str, Any]) -> list[str]:
 
 __all__ = [
     "NO_EXCESS_DECAY",
+    "REPEAT_PINS",
     "SEED_SELECTION",
     "analyse",
     "approach2",
@@ -288,5 +351,6 @@ __all__ = [
     "envelope",
     "ladder_law",
     "level_mask",
+    "repetition_check",
     "summary_lines",
 ]
