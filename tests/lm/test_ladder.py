@@ -20,7 +20,14 @@ from scalewall.laws.api import inputs_of
 from scalewall.laws.data_constrained import MUENNIGHOFF_2023, DataConstrained
 from scalewall.lm.config import RunConfig
 from scalewall.lm.flops import flops_per_token, non_embedding_params
-from scalewall.lm.ladder import MIN_BATCH, MIN_STEPS, check_design, design_runs, family
+from scalewall.lm.ladder import (
+    MIN_BATCH,
+    MIN_STEPS,
+    check_design,
+    design_runs,
+    family,
+    settings,
+)
 from scalewall.lm.ladder_fit import NO_EXCESS_DECAY, analyse, approach2, ladder_law, summary_lines
 from scalewall.lm.sweep import TIMING_COLUMNS, Sweep, load, parse, run, with_design
 from scalewall.report.figures import make_figures
@@ -105,6 +112,22 @@ def test_min_steps_leaves_out_exactly_the_short_runs(kind: str) -> None:
     assert short and len(short) < len(every)  # the check can fail both ways at this budget
     assert kept == [(t, c) for t, c in every if c.steps >= 1500]
     assert all(c.batch_size == MIN_BATCH for _, c in short)  # the batch was cut before the drop
+
+
+def test_settings_state_every_rule_the_design_uses_defaults_included() -> None:
+    design = load(preset="ladder-cpu").design
+    assert settings(design) == {
+        "kind": "isoflop",
+        "budget": 1.2e14,
+        "levels": 7,
+        "spread": 2.0,
+        "sizes_per_level": 7,
+        "tokens_per_param": 35,
+        "target_steps": 1500,
+        "min_steps": 1500,
+    }
+    grid = settings({"kind": "chinchilla", "budget": 1e13})
+    assert grid["ratios"] == [5, 10, 20, 40] and grid["min_steps"] == 0 and "levels" not in grid
 
 
 def largest_N(preset: str) -> int:
@@ -192,8 +215,12 @@ def test_tiny_ladder_end_to_end(tiny_run: tuple[Sweep, Path, dict[str, Any]]) ->
     assert all(r["C"] >= 0.9 * top for r in bt["rows"])
     for r in bt["rows"]:
         assert r["relative_error"] == pytest.approx(r["predicted"] / r["observed"] - 1)
-    assert json.loads((tmp_path / "ladder.json").read_text())["design"] == "isoflop"
+    stored = json.loads((tmp_path / "ladder.json").read_text())
+    assert stored["design"] == "isoflop" and stored["design_settings"]["min_steps"] == 0
+    assert stored["design_settings"]["sizes_per_level"] == 3  # the sweep's own, defaults beside
+    assert stored["design_settings"]["target_steps"] == 1000
     html = render_lm(tmp_path, [])  # the report's own-LM section lists the checks and rules
+    assert "design settings: kind isoflop" in html
     assert "Ladder checks" in html and "Porian et al. 2024" in html and "refits converged" in html
     assert "Specification curve of the ladder" in html  # its spec curve, with the spread table
     curve = pd.read_csv(tmp_path / "ladder_spec_curve.csv")

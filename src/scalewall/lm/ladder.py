@@ -208,6 +208,17 @@ def check_design(design: Mapping[str, Any], source: str) -> None:
         raise input_error("'ratios' must be a non-empty list of numbers > 0", source=where)
 
 
+def settings(design: Mapping[str, Any]) -> dict[str, Any]:
+    """Every setting the design's ``kind`` uses, defaults filled in: what the ladder JSON, the
+    summary and the report state, so a rule left at its default is stated too."""
+    used = {
+        "isoflop": ("levels", "spread", "sizes_per_level", "tokens_per_param"),
+        "chinchilla": ("n_sizes", "ratios"),
+    }[design["kind"]]
+    keys = ("kind", "budget", *used, "target_steps", "min_steps")
+    return {k: _setting(design, k) for k in keys}
+
+
 def _optimal_index(base: RunConfig, shapes: list[Shape], C: float, r: float, V: int) -> int:
     """The family member whose compute-optimal run costs nearest ``C``.
 
@@ -303,5 +314,6 @@ __all__ = [
     "design_runs",
     "family",
     "run_flops",
+    "settings",
     "size_rules",
 ]

@@ -293,6 +293,16 @@ def analyse(
     return res, summary
 
 
+def _settings_line(settings: dict[str, Any] | None) -> list[str]:
+    """The design's settings in one sentence (none for a ladder stored before they were kept)."""
+    if not settings:
+        return []
+    parts = [f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in settings.items()]
+    floor = settings.get("min_steps") or 0
+    why = f" (a run short of {floor} steps even at the smallest batch is left out)" if floor else ""
+    return ["design settings: " + ", ".join(parts) + why]
+
+
 def summary_lines(lad: dict[str, Any]) -> list[str]:
     """The ladder's checks as plain sentences (the CLI summary and the report's own-LM text)."""
     from scalewall.lm.ladder_spec import summary_line
@@ -303,6 +313,7 @@ def summary_lines(lad: dict[str, Any]) -> list[str]:
     inside = "strictly inside" if lad["E_inside_bounds"] else "NOT inside"
     lines = [
         f"design: {lad['design']}; law: {lad['law_reason']}",
+        *_settings_line(lad.get("design_settings")),
         f"seeds: {lad['seeds_per_run']} per run"
         + (
             f", each run fitted at its {lad['seed_selection']} loss"

@@ -355,11 +355,13 @@ def _analyse_runs(
         "ladder": None,
     }
     if sweep.design:
+        from scalewall.lm.ladder import settings
         from scalewall.lm.ladder_fit import analyse
 
         res, payload["ladder"] = analyse(
             table, sweep.design["kind"], boot, seed, level, a.get("spec_bootstrap")
         )
+        payload["ladder"]["design_settings"] = settings(sweep.design)
         payload["fit"] = res.to_dict()
         write_json(out / "ladder.json", payload["ladder"])
         write_csv(out / "ladder_spec_curve.csv", pd.DataFrame(payload["ladder"]["spec_curve"]))
