@@ -19,6 +19,7 @@ from scalewall.errors import InputError
 from scalewall.laws.api import inputs_of
 from scalewall.laws.data_constrained import MUENNIGHOFF_2023, DataConstrained
 from scalewall.lm.config import RunConfig
+from scalewall.lm.data import prepare
 from scalewall.lm.flops import flops_per_token, non_embedding_params
 from scalewall.lm.ladder import (
     MIN_BATCH,
@@ -96,6 +97,9 @@ def test_rules_scale_with_size_and_enter_the_run_id() -> None:
         ({"kind": "isoflop", "budget": 1e12, "level": 3}, "unknown key 'level'"),
         ({"kind": "isoflop", "budget": 1e12, "min_steps": -1}, "'min_steps' must be"),
         ({"kind": "isoflop", "budget": 1e12, "min_steps": 2000}, "must not exceed 'target_steps'"),
+        ({"kind": "isoflop", "budget": 1e12, "repeat_fractions": [0.5, 1]}, "each in \\(0, 1\\)"),
+        ({"kind": "isoflop", "budget": 1e12, "repeat_level": 4}, "from 0 \\(the lowest\\) to 3"),
+        ({"kind": "chinchilla", "budget": 1e12, "repeat_fractions": [0.5]}, "isoflop designs"),
     ],
 )
 def test_bad_design_is_one_line(design: dict[str, object], needle: str) -> None:
@@ -118,26 +122,45 @@ def test_settings_state_every_rule_the_design_uses_defaults_included() -> None:
     design = load(preset="ladder-cpu").design
     assert settings(design) == {
         "kind": "isoflop",
-        "budget": 1.2e14,
+        "budget": 1.28e14,
         "levels": 7,
         "spread": 2.0,
         "sizes_per_level": 7,
         "tokens_per_param": 35,
+        "repeat_fractions": [0.5, 0.125],
+        "repeat_level": 2,
         "target_steps": 1500,
         "min_steps": 1500,
     }
     grid = settings({"kind": "chinchilla", "budget": 1e13})
     assert grid["ratios"] == [5, 10, 20, 40] and grid["min_steps"] == 0 and "levels" not in grid
+    assert settings({"kind": "isoflop", "budget": 1e13})["repeat_level"] == 2  # the middle of 4
+
+
+def test_the_repetition_arm_repeats_one_level_on_parts_of_the_corpus_within_budget() -> None:
+    design = {"kind": "isoflop", "budget": 3e13, "levels": 4, "sizes_per_level": 5}
+    arm = {**design, "repeat_fractions": [0.5, 0.125], "repeat_level": 1}
+    plain, runs = design_runs(BASE, design, V), design_runs(BASE, arm, V, train_tokens=400_000)
+    assert sum(cost(c) for _, c in runs) <= 3e13 and len(runs) == 30
+    levels = sorted({t for t, _ in runs})
+    repeated = [(t, c) for t, c in runs if c.unique_tokens]
+    assert {t for t, _ in repeated} == {levels[1]} and len(repeated) == 10
+    level = [c for t, c in runs if t == levels[1] and not c.unique_tokens]
+    for f in (0.5, 0.125):  # the same runs, on the first 200k and 50k tokens
+        copies = [c for _, c in repeated if c.unique_tokens == round(f * 400_000)]
+        assert [dataclasses.replace(c, unique_tokens=0) for c in copies] == level
+    # the budget covers the arm: two extra copies of level 1 shrink every level by the same share
+    shares = sum(3.0**-j for j in range(4))
+    assert levels[-1] / max(t for t, _ in plain) == pytest.approx(shares / (shares + 2 / 9))
+    with pytest.raises(ValueError, match="training tokens"):
+        design_runs(BASE, arm, V)
 
 
 def largest_N(preset: str) -> int:
     sweep = load(preset=preset)
-    runs = design_runs(sweep.base, sweep.design, sweep.base.vocab_size)
-    assert (
-        sum(flops_per_token(c.n_layer, c.d_model, V, c.context) * c.tokens for _, c in runs)
-        <= (sweep.design["budget"])
-    )
-    return max(non_embedding_params(c.n_layer, c.d_model) for _, c in runs)
+    runs = sweep.configs()
+    assert sum(cost(c) for c in runs) <= sweep.design["budget"]
+    return max(non_embedding_params(c.n_layer, c.d_model) for c in runs)
 
 
 def test_gpu_preset_parses_within_budget_and_is_10_to_100x_larger() -> None:
@@ -155,14 +178,16 @@ def test_gpu_preset_refuses_on_cpu_in_one_line(tmp_path: Path) -> None:
 
 
 def test_the_readme_reduced_ladder_cpu_budget_is_valid() -> None:
-    """README's `--design isoflop --budget 3e13`: 28 runs, every one with the preset's 1,500
-    steps, the top levels with all 7 sizes and the bottom ones thinned by that rule."""
+    """README's `--design isoflop --budget 3e13`: 34 runs, every one with the preset's 1,500
+    steps, the top levels with all 7 sizes, the bottom ones thinned by that rule, and level 2's
+    3 runs repeated on half and an eighth of the corpus."""
     sweep = with_design(load(preset="ladder-cpu"), "isoflop", 3e13)
     runs = sweep.configs()
-    assert len(runs) == 28 and min(c.steps for c in runs) >= sweep.design["min_steps"] == 1500
+    assert len(runs) == 34 and min(c.steps for c in runs) >= sweep.design["min_steps"] == 1500
     assert sum(cost(c) for c in runs) <= 3e13
+    assert len([c for c in runs if c.unique_tokens]) == 6
     per_level = Counter(round(cost(c), -10) for c in runs)
-    assert sorted(per_level.values()) == [1, 3, 4, 6, 7, 7]
+    assert sorted(per_level.values()) == [1, 4, 6, 7, 7, 3 + 6]
 
 
 def test_too_small_a_budget_names_the_fix() -> None:
@@ -336,6 +361,33 @@ def test_repetition_check_tells_whether_the_data_allow_the_pinned_decay(r_d_star
     assert any(line.startswith("R_D* pinned at 15.39") for line in summary_lines(lad))
 
 
+def test_a_repetition_arm_frees_R_D_star_and_the_fit_recovers_it() -> None:
+    """Runs of the data-constrained law with R_D* = 8 on a 0.4M-token corpus, 1% noise, fixed
+    seed, plus level 1 again on the first half and eighth of it: the ladder fits R_D* (no pin,
+    no repetition_check), its interval holds the truth, and Approach 2 sees only the isoFLOP
+    runs (one vertex per level)."""
+    table = law_table().assign(unique_tokens=4e5)
+    rank = np.round(np.log(table["C"] / table["C"].min()) / np.log(3))  # levels 3x apart
+    level = table[rank == 1]
+    copies = [
+        level.assign(unique_tokens=f * 4e5, run_id=level["run_id"] + f"-{f}") for f in (0.5, 0.125)
+    ]
+    table = pd.concat([table, *copies], ignore_index=True)
+    table["unique_tokens"] = np.minimum(table["unique_tokens"], table["D"])
+    table["epochs"] = table["D"] / table["unique_tokens"]
+    truth = {"E": 1.5, "A": 30.0, "B": 100.0, "alpha": 0.35, "beta": 0.35, "R_D_star": 8.0}
+    law = DataConstrained(base={"R_N_star": NO_EXCESS_DECAY})
+    loss = law.predict_params(inputs_of(law, table), truth)
+    noise = np.random.default_rng(0).normal(0, 0.01, len(table))
+    res, lad = analyse(table.assign(loss=loss * np.exp(noise)), "isoflop", 100, 0, 0.95, 0)
+    assert lad["repetition_arm_runs"] == 10 and "R_D* fitted: 10 runs" in lad["law_reason"]
+    assert lad["repetition_check"] is None and "R_D_star" in res.ci
+    lo, hi = res.ci["R_D_star"]
+    assert lo <= 8.0 <= hi and hi < 100  # identified, not running to the search bound
+    assert lad["bootstrap_converged"] >= 90
+    assert len(lad["approach2"]["levels"]) == rank.nunique() == 4
+
+
 def test_repeated_runs_switch_to_the_data_constrained_law() -> None:
     law, why = ladder_law(law_table(epochs=4.0))
     assert law.name == "data-constrained" and "4.0 epochs" in why
@@ -363,7 +415,8 @@ def test_the_budget_covers_every_seed() -> None:
     configs = sweep.configs()
     assert {c.seed for c in configs} == {0, 1, 2}
     assert sum(cost(c) for c in configs) <= sweep.design["budget"]
-    one = design_runs(sweep.base, {**sweep.design, "budget": sweep.design["budget"] / 3}, V)
+    third = {**sweep.design, "budget": sweep.design["budget"] / 3}
+    one = design_runs(sweep.base, third, V, train_tokens=len(prepare(sweep.base).train))
     assert [c for _, c in one] == [c for c in configs if c.seed == 0]
     assert len(configs) == 3 * len(one)
 

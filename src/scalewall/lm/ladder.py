@@ -20,6 +20,14 @@ Token counts are rounded *down* to whole optimiser steps, so a run never costs m
 target and the ladder never exceeds the budget; :data:`MIN_STEPS` steps keep the rounding under
 5% of the target.
 
+A ``repeat_fractions`` arm (isoFLOP only) trains the runs of one level, ``repeat_level`` (counted
+from the lowest, default the middle one), again on the first fraction ``f`` of the training
+split, so they see the same tokens ``1 / f`` times as often: every other run reads the whole
+corpus, so epochs grow only with tokens, and the decay of repeated tokens (``R_D*`` of the
+data-constrained law) trades off against the data exponent; runs that differ only in their
+unique tokens separate the two (Muennighoff et al. 2023 vary the unique budget the same way).
+The budget covers the arm.
+
 Runs that would take fewer than ``min_steps`` optimiser steps even at the smallest batch (the
 batch rule cuts it first, since ``min_steps`` may not exceed ``target_steps``) are left out of either design (default 0: none): such a run ends in warmup and the first fast
 descent, where a law in N and D does not describe the loss (see ``ladder-cpu``'s preset).
@@ -77,6 +85,8 @@ DESIGN_KEYS = (
     "n_sizes",
     "target_steps",
     "min_steps",
+    "repeat_fractions",
+    "repeat_level",
 )
 DEFAULTS: Mapping[str, Any] = {
     "levels": 4,
@@ -87,6 +97,7 @@ DEFAULTS: Mapping[str, Any] = {
     "n_sizes": 4,
     "target_steps": 1000,
     "min_steps": 0,
+    "repeat_fractions": [],
 }
 
 
@@ -189,6 +200,26 @@ def check_design(design: Mapping[str, Any], source: str) -> None:
         least = 0 if k == "min_steps" else 1
         if isinstance(v, bool) or not isinstance(v, int) or v < least:
             raise input_error(f"'{k}' must be a whole number >= {least}", source=where, got=v)
+    fractions = _setting(design, "repeat_fractions")
+    if not isinstance(fractions, list) or any(
+        isinstance(f, bool) or not isinstance(f, int | float) or not 0 < f < 1 for f in fractions
+    ):
+        raise input_error(
+            "'repeat_fractions' must be a list of fractions of the corpus, each in (0, 1)",
+            source=where,
+            got=fractions,
+        )
+    if fractions and design.get("kind") != "isoflop":
+        raise input_error("'repeat_fractions' applies to isoflop designs", source=where)
+    arm, levels = design.get("repeat_level"), _setting(design, "levels")
+    if arm is not None and (
+        isinstance(arm, bool) or not isinstance(arm, int) or not 0 <= arm < levels
+    ):
+        raise input_error(
+            f"'repeat_level' must be a level index from 0 (the lowest) to {levels - 1}",
+            source=where,
+            got=arm,
+        )
     if _setting(design, "min_steps") > _setting(design, "target_steps"):
         raise input_error(
             "'min_steps' must not exceed 'target_steps' (the batch is cut before a run is dropped)",
@@ -212,11 +243,24 @@ def settings(design: Mapping[str, Any]) -> dict[str, Any]:
     """Every setting the design's ``kind`` uses, defaults filled in: what the ladder JSON, the
     summary and the report state, so a rule left at its default is stated too."""
     used = {
-        "isoflop": ("levels", "spread", "sizes_per_level", "tokens_per_param"),
+        "isoflop": (
+            "levels",
+            "spread",
+            "sizes_per_level",
+            "tokens_per_param",
+            "repeat_fractions",
+            "repeat_level",
+        ),
         "chinchilla": ("n_sizes", "ratios"),
     }[design["kind"]]
     keys = ("kind", "budget", *used, "target_steps", "min_steps")
-    return {k: _setting(design, k) for k in keys}
+    return {k: _repeat_level(design) if k == "repeat_level" else _setting(design, k) for k in keys}
+
+
+def _repeat_level(design: Mapping[str, Any]) -> int:
+    """The level of the repetition arm, counted from the lowest (default the middle one)."""
+    levels = int(_setting(design, "levels"))
+    return int(design.get("repeat_level", levels // 2))
 
 
 def _optimal_index(base: RunConfig, shapes: list[Shape], C: float, r: float, V: int) -> int:
@@ -232,30 +276,56 @@ def _optimal_index(base: RunConfig, shapes: list[Shape], C: float, r: float, V: 
 
 
 def isoflop(
-    base: RunConfig, design: Mapping[str, Any], vocab_size: int, source: str = "[design]"
+    base: RunConfig,
+    design: Mapping[str, Any],
+    vocab_size: int,
+    source: str = "[design]",
+    train_tokens: int = 0,
 ) -> list[tuple[float, RunConfig]]:
-    """``(target FLOPs, config)`` of every run of an isoFLOP ladder (module docstring)."""
+    """``(target FLOPs, config)`` of every run of an isoFLOP ladder (module docstring);
+    ``train_tokens``: the corpus's training tokens, which the repetition arm's fractions divide."""
     shapes = family()
     levels, spread = int(_setting(design, "levels")), float(_setting(design, "spread"))
     k, r = int(_setting(design, "sizes_per_level")), float(_setting(design, "tokens_per_param"))
     steps, least = int(_setting(design, "target_steps")), int(_setting(design, "min_steps"))
     if k > len(shapes):
         raise input_error(f"sizes_per_level must be at most {len(shapes)}", source=source, got=k)
-    top = float(design["budget"]) / (k * sum(spread**-j for j in range(levels)))
+    fractions = [float(f) for f in _setting(design, "repeat_fractions")]
+    arm = levels - 1 - _repeat_level(design)  # counted from the top, as j below
+    if fractions and train_tokens <= 0:
+        raise ValueError("a repetition arm needs the corpus's training tokens")
+    shares = sum(spread**-j for j in range(levels)) + len(fractions) * spread**-arm
+    top = float(design["budget"]) / (k * shares)
     out: list[tuple[float, RunConfig]] = []
     for j in reversed(range(levels)):
         C = top * spread**-j
+        first = len(out)
         mid = _optimal_index(base, shapes, C, r, vocab_size)
         lo = min(max(mid - k // 2, 0), len(shapes) - k)
         for s in shapes[lo : lo + k]:
             cfg = size_rules(base, s, C / run_flops(base, s, 1, vocab_size), steps)
             if cfg.steps >= least:
                 out.append((C, cfg))
+        if j == arm:
+            out += [
+                (
+                    C,
+                    dataclasses.replace(
+                        c, unique_tokens=max(round(f * train_tokens), c.context + 1)
+                    ),
+                )
+                for f in fractions
+                for _, c in out[first:]
+            ]
     return out
 
 
 def chinchilla(
-    base: RunConfig, design: Mapping[str, Any], vocab_size: int, source: str = "[design]"
+    base: RunConfig,
+    design: Mapping[str, Any],
+    vocab_size: int,
+    source: str = "[design]",
+    train_tokens: int = 0,
 ) -> list[tuple[float, RunConfig]]:
     """``(target FLOPs, config)`` of a sizes x tokens-per-parameter grid (module docstring)."""
     shapes = family()
@@ -282,11 +352,16 @@ def chinchilla(
 
 
 def design_runs(
-    base: RunConfig, design: Mapping[str, Any], vocab_size: int, source: str = "[design]"
+    base: RunConfig,
+    design: Mapping[str, Any],
+    vocab_size: int,
+    source: str = "[design]",
+    train_tokens: int = 0,
 ) -> list[tuple[float, RunConfig]]:
-    """The ladder's runs with their FLOP targets; checks that every run has enough steps."""
+    """The ladder's runs with their FLOP targets; checks that every run has enough steps.
+    ``train_tokens``: the corpus's training tokens (needed by a repetition arm only)."""
     layout = isoflop if design["kind"] == "isoflop" else chinchilla
-    runs = layout(base, design, vocab_size, source)
+    runs = layout(base, design, vocab_size, source, train_tokens)
     if not runs:
         raise input_error(
             f"budget {float(design['budget']):.3g} FLOPs leaves no run with the "

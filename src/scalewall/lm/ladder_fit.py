@@ -6,9 +6,10 @@
   than fresh ones; otherwise it is Chinchilla's. ``R_N*`` is pinned at :data:`NO_EXCESS_DECAY`
   (parameters are never discounted): excess parameters are defined through ``N_opt(U)`` of the
   published C4 base law, which is not this corpus's, and a ladder on the compute grid is not
-  designed to identify that decay. ``R_D*`` is pinned at the published 15.4: every run of a
-  ladder repeats the same corpus, so more epochs come only with more tokens, and the decay of
-  repeated tokens trades off against ``beta`` and ``E`` (the 41-run ``ladder-cpu``: free, R_D* =
+  designed to identify that decay. ``R_D*`` is fitted when the ladder has a repetition arm
+  (runs of one level again on a fraction of the corpus, :func:`arm_mask`), and otherwise pinned
+  at the published 15.4: without an arm every run repeats the same corpus, so more epochs come
+  only with more tokens, and the decay of repeated tokens trades off against ``beta`` and ``E`` (the 41-run ``ladder-cpu``: free, R_D* =
   8.3 with a bootstrap interval reaching the search bound, E's refits split between ~2 and 0, and
   128 of 200 did not converge; the objective differs by 2% between the two). :func:`repetition_check`
   refits with R_D* free and reports both, so the pin is visible and testable.
@@ -68,17 +69,32 @@ E_FLOOR_SHARE = 0.01
 ENVELOPE_RMS, ENVELOPE_FLOOR = 3.0, 0.005
 
 
+def arm_mask(table: pd.DataFrame) -> np.ndarray:
+    """Rows of the repetition arm: runs that read only part of the corpus (fewer unique tokens
+    than the ladder's most) and repeat it (fewer unique tokens than tokens seen)."""
+    unique = table["unique_tokens"].to_numpy(dtype=float)
+    seen = table["D"].to_numpy(dtype=float)
+    return np.asarray((unique < unique.max()) & (unique < seen))
+
+
 def ladder_law(table: pd.DataFrame) -> tuple[Law, str]:
     """The law for the ladder's runs, and a sentence saying why."""
     most = float(table["epochs"].max())
     if most > 1:
-        law: Law = DataConstrained(base=REPEAT_PINS)
+        arm = int(arm_mask(table).sum())
+        law: Law = DataConstrained(base={"R_N_star": NO_EXCESS_DECAY} if arm else REPEAT_PINS)
+        decay = (
+            f"R_D* fitted: {arm} runs of the repetition arm repeat a level's runs on part of "
+            "the corpus, which separates the decay of repeats from beta"
+            if arm
+            else f"R_D* at the published {REPEAT_PINS['R_D_star']:.4g} (one corpus for every "
+            "run cannot separate the decay of repeats from beta; see repetition_check)"
+        )
         why = (
             f"runs repeat data (up to {most:.1f} epochs), so the fit is the data-constrained law "
             f"({MUENNIGHOFF_2023_CITATION}) with R_N* pinned at {NO_EXCESS_DECAY:g} (no "
             "excess-parameter decay: N_opt(U) would come from the C4 base law, not this corpus) "
-            f"and R_D* at the published {REPEAT_PINS['R_D_star']:.4g} (one corpus for every run "
-            "cannot separate the decay of repeats from beta; see repetition_check)"
+            f"and {decay}"
         )
     else:
         law, why = make_law("chinchilla"), "every run sees fresh tokens: Chinchilla's law"
@@ -261,7 +277,7 @@ def analyse(
     ``spec_bootstrap``: refits per specification of :mod:`scalewall.lm.ladder_spec`."""
     from scalewall.lm import ladder_spec  # it builds on this module
 
-    seeds = int(table.groupby(["N", "D"]).size().max())
+    seeds = int(table.groupby(["N", "D", "unique_tokens"]).size().max())
     table, _ = select_runs(table, SEED_SELECTION)
     law, why = ladder_law(table)
     res = _fit(table, law, bootstrap, seed, level)
@@ -285,7 +301,10 @@ def analyse(
         "seed_selection": SEED_SELECTION,
         "backtest": backtest_top(table, law, design, bootstrap, seed, level),
         "envelope": envelope(res, table),
-        "approach2": approach2(table, bootstrap, seed, level) if design == "isoflop" else None,
+        "repetition_arm_runs": int(arm_mask(table).sum()),
+        "approach2": approach2(table[~arm_mask(table)], bootstrap, seed, level)
+        if design == "isoflop"
+        else None,
         "repetition_check": repetition_check(table, law, res, bootstrap, seed, level),
         "rules": sorted(set(table["rules"])) if "rules" in table else [],
         **ladder_spec.payload(table, law, design, spec_bootstrap, seed, level),
@@ -358,6 +377,7 @@ __all__ = [
     "SEED_SELECTION",
     "analyse",
     "approach2",
+    "arm_mask",
     "backtest_top",
     "envelope",
     "ladder_law",

@@ -66,11 +66,12 @@ class Sweep:
             from scalewall.lm.data import prepare
             from scalewall.lm.ladder import design_runs
 
-            vocab = prepare(self.base, self.source).tokenizer.vocab_size
+            data = prepare(self.base, self.source)
             where = f"{self.source} [design]"
             # the budget is the whole ladder's: each seed's copy gets its share
             share = {**self.design, "budget": float(self.design["budget"]) / len(self.seeds)}
-            ladder = [cfg for _, cfg in design_runs(self.base, share, vocab, where)]
+            runs = design_runs(self.base, share, data.tokenizer.vocab_size, where, len(data.train))
+            ladder = [cfg for _, cfg in runs]
             seeded = [dataclasses.replace(c, seed=s) for c in ladder for s in self.seeds]
             return list(dict.fromkeys(seeded))
         for model in self.models:
