@@ -122,13 +122,13 @@ def test_settings_state_every_rule_the_design_uses_defaults_included() -> None:
     design = load(preset="ladder-cpu").design
     assert settings(design) == {
         "kind": "isoflop",
-        "budget": 1.28e14,
-        "levels": 7,
+        "budget": 1.2705e14,
+        "levels": 6,
         "spread": 2.0,
         "sizes_per_level": 7,
         "tokens_per_param": 35,
         "repeat_fractions": [0.5, 0.125],
-        "repeat_level": 2,
+        "repeat_level": 1,
         "target_steps": 1500,
         "min_steps": 1500,
     }
