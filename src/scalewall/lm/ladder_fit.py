@@ -9,10 +9,11 @@
   designed to identify that decay. ``R_D*`` is fitted when the ladder has a repetition arm
   (runs of one level again on a fraction of the corpus, :func:`arm_mask`), and otherwise pinned
   at the published 15.4: without an arm every run repeats the same corpus, so more epochs come
-  only with more tokens, and the decay of repeated tokens trades off against ``beta`` and ``E`` (the 41-run ``ladder-cpu``: free, R_D* =
-  8.3 with a bootstrap interval reaching the search bound, E's refits split between ~2 and 0, and
-  128 of 200 did not converge; the objective differs by 2% between the two). :func:`repetition_check`
-  refits with R_D* free and reports both, so the pin is visible and testable.
+  only with more tokens, and the decay of repeated tokens trades off against ``beta`` and ``E``
+  (a 41-run ladder without an arm, fitted free: R_D* = 8.3 with a bootstrap interval reaching the
+  search bound, E's refits split between ~2 and 0, and 128 of 200 did not converge; the objective
+  differs by 2% between the two). :func:`repetition_check` refits a pinned ladder with R_D* free
+  and reports both, so the pin is visible and testable.
 * **E inside its bounds**: above :data:`E_FLOOR_SHARE` of the lowest observed loss (an asymptote
   the data cannot see ends up at the fitter's floor ``exp(LOG_COEF_MIN)`` or a hair above it,
   the bound in all but name) and below the lowest observed loss.
