@@ -134,6 +134,14 @@ def test_malformed_tables_exit_0_or_2(table: tuple[list[str], list[list[str]]]) 
             "row 3, column 'N': duplicates row 1 exactly. drop the repeated row "
             "(seed replicates need a distinct loss or a group column)",
         ),
+        (  # found by the property test: pandas' groupby dropped both rows, then max() of none
+            "N,params,D,C,loss,group\n1000001,1e6,1e8,1e15,3.0,\n1e6,1e6,1e8,1e15,2.0,\n",
+            "row 1, column 'group': value is missing. fill it, or drop the column",
+        ),
+        (
+            "N,D,loss,hparam\n1e8,2e9,3.1,0.01\n3e8,2e9,2.9,\n",
+            "row 2, column 'hparam': value is missing. fill it, or drop the column",
+        ),
         (
             "N,D,loss\n,,\n,,\n",
             "row 2, column 'N': duplicates row 1 exactly. drop the repeated row "

@@ -28,6 +28,8 @@ NUMERIC = ("N", "D", "C", "loss", "unique_tokens", "step")
 OPTIONAL = ("unique_tokens", "group", "step", "hparam")
 #: Columns that define one configuration for :func:`select_runs` (loss and hparam excluded).
 CONFIG = ("N", "D", "C", "unique_tokens", "group", "step")
+#: Text columns that key a configuration or a setting: every row needs a value.
+LABELS = ("group", "hparam")
 
 
 class FlopConvention(str, enum.Enum):
@@ -192,6 +194,14 @@ def validate_runs(
             out[col] = _check_numeric(df[col], col, source)
         else:
             out[col] = df[col].astype(str)
+            if col in LABELS:  # pandas' groupby would drop a row with no label, silently
+                reject_rows(
+                    out[col].isna().to_numpy(),
+                    "value is missing",
+                    source=source,
+                    column=col,
+                    fix="fill it, or drop the column",
+                )
     if "N" in require and out["N"].nunique() < 2:
         raise input_error(
             "only one model size: a law in N needs at least 2 distinct sizes",
