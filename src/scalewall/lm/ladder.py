@@ -29,8 +29,9 @@ unique tokens separate the two (Muennighoff et al. 2023 vary the unique budget t
 The budget covers the arm.
 
 Runs that would take fewer than ``min_steps`` optimiser steps even at the smallest batch (the
-batch rule cuts it first, since ``min_steps`` may not exceed ``target_steps``) are left out of either design (default 0: none): such a run ends in warmup and the first fast
-descent, where a law in N and D does not describe the loss (see ``ladder-cpu``'s preset).
+batch rule cuts it first, since ``min_steps`` may not exceed ``target_steps``) are left out of
+either design (default 0: none): such a run ends in warmup and the first fast descent, where a
+law in N and D does not describe the loss (see ``ladder-cpu``'s preset).
 
 Per-size settings come from :func:`size_rules`, and the rules are written into each run's
 config (``rules``), so they are part of the run id.
@@ -321,11 +322,7 @@ def isoflop(
 
 
 def chinchilla(
-    base: RunConfig,
-    design: Mapping[str, Any],
-    vocab_size: int,
-    source: str = "[design]",
-    train_tokens: int = 0,
+    base: RunConfig, design: Mapping[str, Any], vocab_size: int, source: str = "[design]"
 ) -> list[tuple[float, RunConfig]]:
     """``(target FLOPs, config)`` of a sizes x tokens-per-parameter grid (module docstring)."""
     shapes = family()
@@ -360,8 +357,10 @@ def design_runs(
 ) -> list[tuple[float, RunConfig]]:
     """The ladder's runs with their FLOP targets; checks that every run has enough steps.
     ``train_tokens``: the corpus's training tokens (needed by a repetition arm only)."""
-    layout = isoflop if design["kind"] == "isoflop" else chinchilla
-    runs = layout(base, design, vocab_size, source, train_tokens)
+    if design["kind"] == "isoflop":
+        runs = isoflop(base, design, vocab_size, source, train_tokens)
+    else:
+        runs = chinchilla(base, design, vocab_size, source)
     if not runs:
         raise input_error(
             f"budget {float(design['budget']):.3g} FLOPs leaves no run with the "

@@ -107,6 +107,11 @@ def ladder_law(table: pd.DataFrame) -> tuple[Law, str]:
 SEED_SELECTION = "median"
 
 
+def _converged(res: FitResult) -> int:
+    """Bootstrap refits that converged (the count every interval of the fit is shown with)."""
+    return int(res.bootstrap.get("replicates", 0)) - int(res.bootstrap.get("not_converged", 0))
+
+
 def _fit(table: pd.DataFrame, law: Law, bootstrap: int, seed: int, level: float) -> FitResult:
     return fit(
         table[["N", "D", "unique_tokens", "loss"]],  # C counts the head too: not 6ND
@@ -222,7 +227,6 @@ def repetition_check(
     free = _fit(table, DataConstrained(base={"R_N_star": NO_EXCESS_DECAY}), bootstrap, seed, level)
     pinned = float(law.base["R_D_star"])
     ci = free.ci.get("R_D_star")
-    reps = int(free.bootstrap.get("replicates", 0))
     return {
         "pinned_R_D_star": pinned,
         "source": MUENNIGHOFF_2023_CITATION,
@@ -231,8 +235,8 @@ def repetition_check(
         "pinned_inside_free_ci": None if ci is None else bool(ci[0] <= pinned <= ci[1]),
         "free_E": float(free.params["E"]),
         "free_E_ci": free.ci.get("E"),
-        "free_bootstrap_converged": reps - int(free.bootstrap.get("not_converged", 0)),
-        "free_bootstrap_replicates": reps,
+        "free_bootstrap_converged": _converged(free),
+        "free_bootstrap_replicates": int(free.bootstrap.get("replicates", 0)),
         "objective_pinned": float(res.objective_value),
         "objective_free": float(free.objective_value),
         "interval": f"{level:.0%} bootstrap percentile",
@@ -281,6 +285,7 @@ def analyse(
     seeds = int(table.groupby(["N", "D", "unique_tokens"]).size().max())
     table, _ = select_runs(table, SEED_SELECTION)
     law, why = ladder_law(table)
+    arm = arm_mask(table)
     res = _fit(table, law, bootstrap, seed, level)
     at_bound = res.diagnostics.get("params_at_bound") or []
     lowest = float(table["loss"].min())
@@ -294,16 +299,14 @@ def analyse(
         "E_bounds": [floor, lowest],
         "E_inside_bounds": bool("E" not in at_bound and floor < e < lowest),
         "bootstrap_replicates": int(res.bootstrap.get("replicates", 0)),
-        "bootstrap_converged": int(
-            res.bootstrap.get("replicates", 0) - res.bootstrap.get("not_converged", 0)
-        ),
+        "bootstrap_converged": _converged(res),
         "max_epochs": float(table["epochs"].max()),
         "seeds_per_run": seeds,
         "seed_selection": SEED_SELECTION,
         "backtest": backtest_top(table, law, design, bootstrap, seed, level),
         "envelope": envelope(res, table),
-        "repetition_arm_runs": int(arm_mask(table).sum()),
-        "approach2": approach2(table[~arm_mask(table)], bootstrap, seed, level)
+        "repetition_arm_runs": int(arm.sum()),
+        "approach2": approach2(table[~arm], bootstrap, seed, level)
         if design == "isoflop"
         else None,
         "repetition_check": repetition_check(table, law, res, bootstrap, seed, level),
